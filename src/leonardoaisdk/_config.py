@@ -1,0 +1,76 @@
+"""Turning constructor arguments into the pipeline's settings: token source and server URL."""
+
+from __future__ import annotations
+
+import os
+import re
+from typing import Any, Callable, Dict, Optional, Union
+
+from . import _defaults
+from .models.errors import ConfigurationError
+
+BearerAuth = Union[str, Callable[[], str]]
+
+_NO_KEY = (
+    "No API key: pass LeonardoAiSDK(bearer_auth='...') (a string, or a function returning one), "
+    f"or set the {_defaults.API_KEY_ENV} environment variable. "
+    "Keys are created at https://app.leonardo.ai/api-access."
+)
+
+
+def resolve_token(bearer_auth: Optional[BearerAuth], security: Any) -> Callable[[], str]:
+    """A zero-argument function giving the token for each request."""
+    if bearer_auth is not None and security is not None:
+        raise ConfigurationError("pass bearer_auth or security, not both")
+    if security is not None:
+        bearer_auth = getattr(security, "bearer_auth", None)
+        if bearer_auth is None:
+            raise ConfigurationError("security must be a shared.Security(bearer_auth=...)")
+    if callable(bearer_auth):
+        return bearer_auth
+    if bearer_auth is not None and not isinstance(bearer_auth, str):
+        raise ConfigurationError(
+            "bearer_auth must be a str or a callable returning one, "
+            f"not {type(bearer_auth).__name__}"
+        )
+    token = bearer_auth or os.environ.get(_defaults.API_KEY_ENV, "")
+    token = token.strip()
+    if not token:
+        raise ConfigurationError(_NO_KEY)
+    return lambda: token
+
+
+_PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+def resolve_server_url(
+    url: Optional[str], index: Optional[int], url_params: Optional[Dict[str, str]]
+) -> str:
+    """The base URL: ``url`` if given, else ``SERVERS[index]``, with ``{name}`` placeholders
+    filled from ``url_params``."""
+    if url is None:
+        if index is None:
+            index = 0
+        if (
+            isinstance(index, bool)
+            or not isinstance(index, int)
+            or not 0 <= index < len(_defaults.SERVERS)
+        ):
+            raise ConfigurationError(
+                f"server_idx must be an int from 0 to {len(_defaults.SERVERS) - 1}, not {index!r}"
+            )
+        url = _defaults.SERVERS[index]
+    if not isinstance(url, str):
+        raise ConfigurationError(f"server_url must be a str, not {type(url).__name__}")
+    params = url_params or {}
+
+    def fill(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name not in params:
+            raise ConfigurationError(f"server_url needs url_params[{name!r}]")
+        return str(params[name])
+
+    url = _PLACEHOLDER.sub(fill, url).rstrip("/")
+    if not url.startswith(("http://", "https://")):
+        raise ConfigurationError(f"server_url must start with http:// or https://, not {url!r}")
+    return url

@@ -1,0 +1,34 @@
+"""Every default the SDK uses, in one place."""
+
+from __future__ import annotations
+
+import platform
+
+from ._version import __version__
+
+SERVERS = ("https://cloud.leonardo.ai/api/rest/v1",)
+"""Server URLs, chosen by ``server_idx``; the first is the default."""
+
+API_KEY_ENV = "LEONARDO_API_KEY"
+"""Environment variable read for the bearer token when none is passed."""
+
+CONNECT_TIMEOUT = 10.0
+READ_TIMEOUT = 60.0
+"""Seconds. Every request has both; ``timeout=`` overrides them per SDK or per call."""
+
+MAX_RETRIES = 2
+BACKOFF_INITIAL_MS = 500
+BACKOFF_MAX_MS = 8_000
+BACKOFF_EXPONENT = 2.0
+BACKOFF_JITTER = 0.2
+"""Each backoff wait is scaled by a random factor in [1 - jitter, 1 + jitter]."""
+MAX_ELAPSED_MS = 120_000
+MAX_RETRY_AFTER_MS = 60_000
+"""A ``Retry-After`` longer than this is not waited for: the error is raised instead."""
+
+POOL_MAXSIZE = 32
+"""Connections kept per host by the SDK's own session (enough for a thread pool)."""
+
+USER_AGENT = (
+    f"leonardoaisdk/{__version__} ({platform.python_implementation()} {platform.python_version()})"
+)

@@ -1,0 +1,270 @@
+"""The one request pipeline: prepare -> send (with retries) -> map status -> decode.
+
+Every operation goes through :meth:`Pipeline.call`; operations differ only in the data of
+their :class:`~leonardoaisdk._operation.Operation`. Nothing shared is mutated per request:
+headers are built per call, the session is only used, never configured, here.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from typing import Any, Callable, Dict, Optional, Tuple, Union
+
+import requests
+
+from . import _defaults
+from ._codec import ShapeError
+from ._operation import Operation, ResponseT
+from ._retry import (
+    RetriesArg,
+    RetryPolicy,
+    exception_is_retryable,
+    parse_retry_after,
+    status_is_retryable,
+)
+from .models import errors
+
+logger = logging.getLogger("leonardoaisdk")
+
+TimeoutArg = Union[float, Tuple[float, float], None]
+Timeout = Tuple[float, float]
+
+_STATUS_ERRORS: Dict[int, type] = {
+    400: errors.BadRequestError,
+    401: errors.AuthenticationError,
+    403: errors.PermissionDeniedError,
+    404: errors.NotFoundError,
+    422: errors.BadRequestError,
+    429: errors.RateLimitError,
+}
+
+REDACTED = "[REDACTED]"
+
+
+def normalize_timeout(value: Any, default: Timeout) -> Timeout:
+    """``None`` -> ``default``; a number -> (n, n); a (connect, read) pair -> itself."""
+    if value is None:
+        return default
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        pair: Tuple[Any, Any] = (value, value)
+    elif isinstance(value, tuple) and len(value) == 2:
+        pair = value
+    else:
+        raise errors.ConfigurationError(
+            f"timeout must be seconds or a (connect, read) tuple, not {value!r}"
+        )
+    for part in pair:
+        if isinstance(part, bool) or not isinstance(part, (int, float)) or not part > 0:
+            raise errors.ConfigurationError(
+                f"timeout values must be positive seconds, not {value!r}"
+            )
+    return (float(pair[0]), float(pair[1]))
+
+
+def is_json(content_type: str) -> bool:
+    media = content_type.split(";", 1)[0].strip().lower()
+    return media == "application/json" or media.endswith("+json")
+
+
+class Pipeline:
+    def __init__(
+        self,
+        session: requests.Session,
+        server_url: str,
+        token: Callable[[], str],
+        timeout: Timeout,
+        retries: RetryPolicy,
+    ) -> None:
+        self.session = session
+        self.server_url = server_url
+        self.timeout = timeout
+        self.retries = retries
+        self._token = token
+
+    def call(
+        self,
+        op: Operation[ResponseT],
+        request: Any,
+        timeout: TimeoutArg = None,
+        retries: RetriesArg = None,
+    ) -> ResponseT:
+        prepared = op.prepare(request)
+        policy = self.retries if retries is None else RetryPolicy.from_config(retries)
+        response = self.send(
+            op.method,
+            self.server_url + prepared.path,
+            params=prepared.query,
+            body=prepared.body,
+            timeout=normalize_timeout(timeout, self.timeout),
+            policy=policy,
+        )
+        return self._decode(op, response)
+
+    def send(
+        self,
+        method: str,
+        url: str,
+        *,
+        params: Optional[Dict[str, Any]] = None,
+        body: Optional[bytes] = None,
+        timeout: Timeout,
+        policy: RetryPolicy,
+    ) -> requests.Response:
+        """Send with retries; return a 2xx response or raise the right ``SDKError``."""
+        token = self._token_value()
+        headers = {
+            "Authorization": f"Bearer {token}",
+            "User-Agent": _defaults.USER_AGENT,
+            "Accept": "application/json",
+        }
+        if body is not None:
+            headers["Content-Type"] = "application/json"
+        started = time.monotonic()
+        attempt = 0
+        while True:
+            attempt += 1
+            sent_at = time.monotonic()
+            try:
+                response = self.session.request(
+                    method,
+                    url,
+                    params=params,
+                    data=body,
+                    headers=headers,
+                    timeout=timeout,
+                )
+            except requests.RequestException as exc:
+                error = _connection_error(exc, method, url, token)
+                _log_attempt(method, url, type(exc).__name__, attempt, sent_at)
+                wait = None
+                if exception_is_retryable(method, exc, policy):
+                    wait = policy.wait_before(attempt, time.monotonic() - started, None)
+                if wait is None:
+                    raise error from None
+                self._sleep(wait)
+                continue
+            _log_attempt(method, url, response.status_code, attempt, sent_at)
+            status = response.status_code
+            if 200 <= status < 300:
+                return response
+            error = status_error(response, token)
+            wait = None
+            if status_is_retryable(method, status):
+                retry_after = parse_retry_after(response.headers.get("Retry-After"))
+                wait = policy.wait_before(attempt, time.monotonic() - started, retry_after)
+            if wait is None:
+                raise error
+            response.close()
+            self._sleep(wait)
+
+    def _sleep(self, seconds: float) -> None:
+        time.sleep(seconds)
+
+    def _token_value(self) -> str:
+        token = self._token()
+        if not isinstance(token, str) or not token:
+            raise errors.ConfigurationError(
+                f"the bearer_auth callable must return a non-empty str, not {type(token).__name__}"
+            )
+        if not token.isprintable() or " " in token:
+            raise errors.ConfigurationError(
+                "the bearer token contains whitespace or control characters"
+            )
+        return token
+
+    def _decode(self, op: Operation[ResponseT], response: requests.Response) -> ResponseT:
+        content_type = response.headers.get("Content-Type", "")
+        status = response.status_code
+        obj = None
+        if status != 204:
+            if not is_json(content_type):
+                raise errors.ResponseValidationError(
+                    f"expected a JSON response, got Content-Type {content_type!r}",
+                    status,
+                    response.text[:1000],
+                    response,
+                )
+            try:
+                obj = op.decode_body(json.loads(response.content))
+            except (ValueError, RecursionError) as exc:
+                raise errors.ResponseValidationError(
+                    f"{op.name}: malformed JSON body ({exc})", status, response.text, response
+                ) from None
+            except ShapeError as exc:
+                raise errors.ResponseValidationError(
+                    f"{op.name}: unexpected JSON shape: {exc}", status, response.text, response
+                ) from None
+        return op.response_type(
+            content_type=content_type, status_code=status, raw_response=response, object=obj
+        )
+
+
+def status_error(response: requests.Response, token: str) -> errors.SDKError:
+    """The typed error for a non-2xx response, with the token scrubbed from its text."""
+    status = response.status_code
+    body = _redact(response.text, token)
+    error, path, code = _leonardo_error_fields(body)
+    message = error or response.reason or "API error"
+    retry_after = None
+    if status >= 500:
+        cls: Any = errors.ServerError
+    elif status >= 400:
+        cls = _STATUS_ERRORS.get(status, errors.APIStatusError)
+        if status == 429:
+            retry_after = parse_retry_after(response.headers.get("Retry-After"))
+    else:
+        cls = errors.SDKError
+        message = f"unexpected HTTP status {status}: {message}"
+    result: errors.SDKError = cls(
+        message, status, body, response, error=error, path=path, code=code
+    )
+    if isinstance(result, errors.RateLimitError):
+        result.retry_after = retry_after
+    return result
+
+
+def _leonardo_error_fields(body: str) -> Tuple[Optional[str], Optional[str], Optional[str]]:
+    """``error``, ``path`` and ``code`` of Leonardo's JSON error body, where present."""
+    if not body.lstrip().startswith("{"):
+        return None, None, None
+    try:
+        data = json.loads(body)
+    except (ValueError, RecursionError):
+        return None, None, None
+    if not isinstance(data, dict):
+        return None, None, None
+    found = [data.get(key) for key in ("error", "path", "code")]
+    error, path, code = (value if isinstance(value, str) else None for value in found)
+    return error, path, code
+
+
+def _connection_error(
+    exc: requests.RequestException, method: str, url: str, token: str
+) -> errors.SDKError:
+    if isinstance(exc, requests.Timeout):
+        cls: type = errors.APITimeoutError
+        what = "timed out"
+    else:
+        cls = errors.APIConnectionError
+        what = "failed"
+    detail = _redact(str(exc), token)
+    error: errors.SDKError = cls(f"{method} {url} {what}: {type(exc).__name__}: {detail}")
+    return error
+
+
+def _redact(text: str, token: str) -> str:
+    return text.replace(token, REDACTED) if token and token in text else text
+
+
+def _log_attempt(method: str, url: str, outcome: Any, attempt: int, sent_at: float) -> None:
+    if logger.isEnabledFor(logging.DEBUG):
+        logger.debug(
+            "%s %s -> %s (attempt %d, %.1f ms)",
+            method,
+            url,
+            outcome,
+            attempt,
+            (time.monotonic() - sent_at) * 1000,
+        )

@@ -1,0 +1,91 @@
+"""Models of ``generation.get_generations_texture_id_`` (GET /generations-texture/{id})."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any, Dict, List, Optional, Union
+
+from ..._fields import api_field, body_param, extra_fields, path_param, query_param
+from ..._model import Model, OperationResponse
+from ...types import UNSET, OptionalNullable
+from ..shared.job_status import JobStatus
+from ..shared.model_asset_texture_types import ModelAssetTextureTypes
+
+
+@dataclasses.dataclass(repr=False)
+class GetGenerationsTextureIDRequestBody(Model):
+    r"""Query parameters can also be provided in the request body as a JSON object."""
+
+    id: OptionalNullable[str] = api_field("id", default=UNSET, nullable=True)
+    additional_properties: Dict[str, Any] = extra_fields()
+
+
+@dataclasses.dataclass(repr=False)
+class GetGenerationsTextureIDResponseBody(Model):
+    r"""Responses for GET /api/rest/v1/generations-texture/{id}."""
+
+    model_asset_texture_generations_by_pk: Optional[
+        GetGenerationsTextureIDModelAssetTextureGenerations
+    ] = api_field(
+        "model_asset_texture_generations_by_pk",
+        nullable=True,
+        description='columns and relationships of "model_asset_texture_generations"',
+    )
+    additional_properties: Dict[str, Any] = extra_fields()
+
+
+@dataclasses.dataclass(repr=False)
+class GetGenerationsTextureIDModelAssetTextureGenerations(Model):
+    r"""columns and relationships of "model_asset_texture_generations"."""
+
+    created_at: Optional[str] = api_field("createdAt")
+    id: Optional[str] = api_field("id", nullable=True)
+    model_asset_texture_images: Optional[List[GetGenerationsTextureIDModelAssetTextureImages]] = (
+        api_field(
+            "model_asset_texture_images",
+        )
+    )
+    negative_prompt: Optional[str] = api_field("negativePrompt", nullable=True)
+    prompt: Optional[str] = api_field("prompt")
+    seed: Optional[int] = api_field("seed", nullable=True)
+    status: Optional[Union[JobStatus, str]] = api_field(
+        "status",
+        description="The status of the current task.",
+    )
+    additional_properties: Dict[str, Any] = extra_fields()
+
+
+@dataclasses.dataclass(repr=False)
+class GetGenerationsTextureIDModelAssetTextureImages(Model):
+    r"""columns and relationships of "model_asset_texture_images"."""
+
+    id: Optional[str] = api_field("id", nullable=True)
+    type: Optional[Union[ModelAssetTextureTypes, str]] = api_field(
+        "type",
+        default=ModelAssetTextureTypes.NORMAL,
+        description="When training model assets these are the texture types available to use.",
+    )
+    url: Optional[str] = api_field("url")
+    additional_properties: Dict[str, Any] = extra_fields()
+
+
+@dataclasses.dataclass
+class GetGenerationsTextureIDRequest:
+    """The parameters of ``generation.get_generations_texture_id_``."""
+
+    id: str = path_param(
+        "id", description='_"id" is required (enter it either in parameters or request body)_'
+    )
+    request_body: Optional[GetGenerationsTextureIDRequestBody] = body_param(
+        description="Query parameters can also be provided in the request body as a JSON object"
+    )
+    limit: Optional[int] = query_param(
+        "limit", description="How many items to return at most. The API's default is 10."
+    )
+    offset: Optional[int] = query_param(
+        "offset", description="How many items to skip from the newest. The API's default is 0."
+    )
+
+
+class GetGenerationsTextureIDResponse(OperationResponse[GetGenerationsTextureIDResponseBody]):
+    """What ``generation.get_generations_texture_id_`` returns; ``object`` is the decoded body."""

@@ -1,0 +1,92 @@
+"""Models of ``generation.get_generations_texture_model_model_id_`` (GET /generations-texture/model/{modelId})."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any, Dict, List, Optional, Union
+
+from ..._fields import api_field, body_param, extra_fields, path_param, query_param
+from ..._model import Model, OperationResponse
+from ...types import UNSET, OptionalNullable
+from ..shared.job_status import JobStatus
+from ..shared.model_asset_texture_types import ModelAssetTextureTypes
+
+
+@dataclasses.dataclass(repr=False)
+class GetGenerationsTextureModelModelIDRequestBody(Model):
+    r"""Query parameters can also be provided in the request body as a JSON object."""
+
+    limit: OptionalNullable[int] = api_field("limit", default=UNSET, nullable=True)
+    model_id: OptionalNullable[str] = api_field("modelId", default=UNSET, nullable=True)
+    offset: OptionalNullable[int] = api_field("offset", default=UNSET, nullable=True)
+    additional_properties: Dict[str, Any] = extra_fields()
+
+
+@dataclasses.dataclass(repr=False)
+class GetGenerationsTextureModelModelIDResponseBody(Model):
+    r"""Responses for GET /api/rest/v1/generations-texture/model/{modelId}."""
+
+    model_asset_texture_generations: Optional[
+        List[GetGenerationsTextureModelModelIDModelAssetTextureGenerations]
+    ] = api_field(
+        "model_asset_texture_generations",
+    )
+    additional_properties: Dict[str, Any] = extra_fields()
+
+
+@dataclasses.dataclass(repr=False)
+class GetGenerationsTextureModelModelIDModelAssetTextureGenerations(Model):
+    r"""columns and relationships of "model_asset_texture_generations"."""
+
+    created_at: Optional[str] = api_field("createdAt")
+    id: Optional[str] = api_field("id", nullable=True)
+    model_asset_texture_images: Optional[List[ModelAssetTextureImages]] = api_field(
+        "model_asset_texture_images",
+    )
+    negative_prompt: Optional[str] = api_field("negativePrompt", nullable=True)
+    prompt: Optional[str] = api_field("prompt")
+    seed: Optional[int] = api_field("seed", nullable=True)
+    status: Optional[Union[JobStatus, str]] = api_field(
+        "status",
+        description="The status of the current task.",
+    )
+    additional_properties: Dict[str, Any] = extra_fields()
+
+
+@dataclasses.dataclass(repr=False)
+class ModelAssetTextureImages(Model):
+    r"""columns and relationships of "model_asset_texture_images"."""
+
+    id: Optional[str] = api_field("id", nullable=True)
+    type: Optional[Union[ModelAssetTextureTypes, str]] = api_field(
+        "type",
+        default=ModelAssetTextureTypes.NORMAL,
+        description="When training model assets these are the texture types available to use.",
+    )
+    url: Optional[str] = api_field("url")
+    additional_properties: Dict[str, Any] = extra_fields()
+
+
+@dataclasses.dataclass
+class GetGenerationsTextureModelModelIDRequest:
+    """The parameters of ``generation.get_generations_texture_model_model_id_``."""
+
+    model_id: str = path_param(
+        "modelId",
+        description='_"modelId" is required (enter it either in parameters or request body)_',
+    )
+    request_body: Optional[GetGenerationsTextureModelModelIDRequestBody] = body_param(
+        description="Query parameters can also be provided in the request body as a JSON object"
+    )
+    limit: Optional[int] = query_param(
+        "limit", description="How many items to return at most. The API's default is 10."
+    )
+    offset: Optional[int] = query_param(
+        "offset", description="How many items to skip from the newest. The API's default is 0."
+    )
+
+
+class GetGenerationsTextureModelModelIDResponse(
+    OperationResponse[GetGenerationsTextureModelModelIDResponseBody]
+):
+    """What ``generation.get_generations_texture_model_model_id_`` returns; ``object`` is the decoded body."""

@@ -1,0 +1,52 @@
+"""Models of ``user.get_user_self`` (GET /me)."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any, Dict, List, Optional
+
+from ..._fields import api_field, extra_fields
+from ..._model import Model, OperationResponse
+
+
+@dataclasses.dataclass(repr=False)
+class GetUserSelfResponseBody(Model):
+    r"""Responses for GET /me."""
+
+    user_details: Optional[List[UserDetails]] = api_field("user_details")
+    additional_properties: Dict[str, Any] = extra_fields()
+
+
+@dataclasses.dataclass(repr=False)
+class UserDetails(Model):
+    r"""columns and relationships of "user_details"."""
+
+    api_concurrency_slots: Optional[int] = api_field("apiConcurrencySlots")
+    subscription_gpt_tokens: Optional[int] = api_field("subscriptionGptTokens")
+    subscription_model_tokens: Optional[int] = api_field("subscriptionModelTokens")
+    subscription_tokens: Optional[int] = api_field("subscriptionTokens")
+    token_renewal_date: Optional[str] = api_field("tokenRenewalDate", nullable=True)
+    user: Optional[Users] = api_field(
+        "user",
+        nullable=True,
+        description='columns and relationships of "users"',
+    )
+    additional_properties: Dict[str, Any] = extra_fields()
+
+
+@dataclasses.dataclass(repr=False)
+class Users(Model):
+    r"""columns and relationships of "users"."""
+
+    id: Optional[str] = api_field("id", nullable=True)
+    username: Optional[str] = api_field("username", nullable=True)
+    additional_properties: Dict[str, Any] = extra_fields()
+
+
+class GetUserSelfResponse(OperationResponse[GetUserSelfResponseBody]):
+    """What ``user.get_user_self`` returns; ``object`` is the decoded body."""
+
+
+@dataclasses.dataclass
+class GetUserSelfRequest:
+    """``user.get_user_self`` takes no parameters."""

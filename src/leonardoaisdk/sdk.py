@@ -1,0 +1,90 @@
+"""``LeonardoAiSDK``: holds auth, settings and one HTTP session; exposes the sub-clients."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, Optional
+
+import requests
+
+from . import _defaults
+from ._config import BearerAuth, resolve_server_url, resolve_token
+from ._pipeline import Pipeline, TimeoutArg, normalize_timeout
+from ._retry import RetriesArg, RetryPolicy
+from .generation import Generation
+from .user import User
+
+
+class LeonardoAiSDK:
+    """Client for the Leonardo.Ai REST API.
+
+    Args:
+        bearer_auth: the API key, or a zero-argument callable returning it (called for every
+            request, so keys can rotate). Defaults to the ``LEONARDO_API_KEY`` environment variable.
+        security: the older form, ``shared.Security(bearer_auth=...)``; use one or the other.
+        server_idx: index into the known servers (only ``0`` today).
+        server_url: base URL to use instead, e.g. a local server; ``{name}`` placeholders are
+            filled from ``url_params``.
+        client: a ``requests.Session`` to send with. The SDK never changes its settings and
+            does not close it.
+        retry_config: a ``utils.RetryConfig``, or ``"none"`` to disable retries.
+        timeout: seconds, or a ``(connect, read)`` tuple; defaults to (10, 60).
+    """
+
+    generation: Generation
+    user: User
+
+    def __init__(
+        self,
+        bearer_auth: Optional[BearerAuth] = None,
+        *,
+        security: Any = None,
+        server_idx: Optional[int] = None,
+        server_url: Optional[str] = None,
+        url_params: Optional[Dict[str, str]] = None,
+        client: Optional[requests.Session] = None,
+        retry_config: RetriesArg = None,
+        timeout: TimeoutArg = None,
+    ) -> None:
+        token = resolve_token(bearer_auth, security)
+        base_url = resolve_server_url(server_url, server_idx, url_params)
+        self._owns_session = client is None
+        session = client if client is not None else _new_session()
+        self._pipeline = Pipeline(
+            session,
+            base_url,
+            token,
+            normalize_timeout(timeout, (_defaults.CONNECT_TIMEOUT, _defaults.READ_TIMEOUT)),
+            RetryPolicy.from_config(retry_config),
+        )
+        self.generation = Generation(self._pipeline)
+        self.user = User(self._pipeline)
+
+    @property
+    def server_url(self) -> str:
+        return self._pipeline.server_url
+
+    def close(self) -> None:
+        """Close the HTTP session, if the SDK created it."""
+        if self._owns_session:
+            self._pipeline.session.close()
+
+    def __enter__(self) -> LeonardoAiSDK:
+        return self
+
+    def __exit__(self, *exc_info: Any) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"LeonardoAiSDK(server_url={self.server_url!r})"
+
+
+def _new_session() -> requests.Session:
+    session = requests.Session()
+    # Retries are the pipeline's job; a pool as large as a typical thread pool avoids
+    # "connection pool is full" churn when one SDK serves many threads.
+    adapter = requests.adapters.HTTPAdapter(
+        pool_connections=4, pool_maxsize=_defaults.POOL_MAXSIZE, max_retries=0
+    )
+    session.mount("https://", adapter)
+    session.mount("http://", adapter)
+    return session

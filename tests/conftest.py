@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+from typing import Iterator
+
+import pytest
+import responses
+
+import leonardoaisdk
+
+TOKEN = "test-token-5f1d2c3b"
+BASE = "https://cloud.leonardo.ai/api/rest/v1"
+
+
+@pytest.fixture
+def mock() -> Iterator[responses.RequestsMock]:
+    with responses.RequestsMock(assert_all_requests_are_fired=True) as rsps:
+        yield rsps
+
+
+@pytest.fixture
+def sdk() -> leonardoaisdk.LeonardoAiSDK:
+    return leonardoaisdk.LeonardoAiSDK(bearer_auth=TOKEN, retry_config="none")
