@@ -1,4 +1,4 @@
-"""retry_config in the official SDK's shape is honoured (fault-injection tests: test_reliability)."""
+"""retry_config in the official SDK's shape is honoured (fault injection: test_reliability)."""
 
 from __future__ import annotations
 
