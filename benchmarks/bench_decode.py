@@ -1,0 +1,133 @@
+"""GET + decode through the SDK vs raw ``requests`` + ``json.loads``, same server, same run.
+
+Prints per-call medians and the ratio SDK / baseline for one full generation and for a page of
+50 generations x 4 images. Targets (issue 2): <= 1.3x and <= 3x.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import statistics
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+from typing import Any, Callable, Dict, List
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+
+import requests
+from tests.payloads import GENERATION_ID, generation, generations_page
+
+import leonardoaisdk
+from benchmarks._server import serve
+
+TARGETS = {"one generation": 1.3, "page of 50": 3.0}
+
+
+def _median_pair(
+    ours: Callable[[], Any], baseline: Callable[[], Any], rounds: int
+) -> Dict[str, float]:
+    for _ in range(max(20, rounds // 10)):  # warm up connections and plans
+        ours()
+        baseline()
+    ours_times: List[float] = []
+    base_times: List[float] = []
+    gc.disable()
+    try:
+        for _ in range(rounds):  # interleaved, so drift hits both alike
+            t0 = time.perf_counter()
+            baseline()
+            t1 = time.perf_counter()
+            ours()
+            t2 = time.perf_counter()
+            base_times.append(t1 - t0)
+            ours_times.append(t2 - t1)
+    finally:
+        gc.enable()
+    base = statistics.median(base_times)
+    mine = statistics.median(ours_times)
+    return {"baseline_us": base * 1e6, "sdk_us": mine * 1e6, "ratio": mine / base}
+
+
+def _peak_kib(fn: Callable[[], Any]) -> float:
+    gc.collect()
+    tracemalloc.start()
+    result = fn()
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    del result
+    return peak / 1024
+
+
+def run(rounds: int = 2000) -> Dict[str, Dict[str, float]]:
+    one = json.dumps({"generations_by_pk": generation()}).encode()
+    page = json.dumps(generations_page(50, 4)).encode()
+    url, server = serve({f"/generations/{GENERATION_ID}": one, "/generations/user/u-1": page})
+    try:
+        s = leonardoaisdk.LeonardoAiSDK(
+            bearer_auth="bench-key", server_url=url, retry_config="none"
+        )
+        raw = requests.Session()
+        headers = {"Authorization": "Bearer bench-key", "Accept": "application/json"}
+
+        def raw_get(path: str) -> Callable[[], Any]:
+            return lambda: json.loads(
+                raw.get(url + path, headers=headers, timeout=(10, 60)).content
+            )
+
+        results = {
+            "one generation": _median_pair(
+                lambda: s.generation.get_generation_by_id(GENERATION_ID),
+                raw_get(f"/generations/{GENERATION_ID}"),
+                rounds,
+            ),
+            "page of 50": _median_pair(
+                lambda: s.generation.get_generations_by_user_id("u-1", limit=50),
+                raw_get("/generations/user/u-1"),
+                max(200, rounds // 5),
+            ),
+        }
+        body = s.generation.get_generations_by_user_id("u-1").raw_response.content
+        from leonardoaisdk.models import operations
+
+        results["page of 50"]["bytes"] = len(body)
+        decode_peak = _peak_kib(
+            lambda: operations.GetGenerationsByUserIDResponseBody.from_dict(json.loads(body))
+        )
+        json_peak = _peak_kib(lambda: json.loads(body))
+        results["page memory"] = {
+            "json_kib": json_peak,
+            "sdk_kib": decode_peak,
+            "ratio": decode_peak / json_peak,
+        }
+        return results
+    finally:
+        server.shutdown()
+
+
+def main(rounds: int = 2000) -> int:
+    results = run(rounds)
+    failed = False
+    for name, r in results.items():
+        if "sdk_us" in r:
+            target = TARGETS[name]
+            ok = r["ratio"] <= target
+            failed |= not ok
+            extra = f", {r['bytes'] / 1024:.0f} KiB body" if "bytes" in r else ""
+            print(
+                f"GET {name:<15} baseline {r['baseline_us']:8.1f} us  sdk {r['sdk_us']:8.1f} us  "
+                f"ratio {r['ratio']:.2f}x (target <= {target}x) {'ok' if ok else 'MISSED'}{extra}"
+            )
+        else:
+            print(
+                f"decode page peak memory: json.loads {r['json_kib']:.0f} KiB, "
+                f"json.loads + SDK models {r['sdk_kib']:.0f} KiB, ratio {r['ratio']:.2f}x"
+            )
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,25 @@
+"""Run every benchmark and print its ratios; exit 1 if any target is missed.
+
+python benchmarks/run.py
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks import bench_decode, bench_import
+
+
+def main() -> int:
+    failures = 0
+    for name, module in (("decode", bench_decode), ("import", bench_import)):
+        print(f"== {name} ==", flush=True)
+        failures += module.main()
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
