@@ -10,12 +10,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks import bench_decode, bench_import
+from benchmarks import bench_decode, bench_import, bench_server
+
+BENCHMARKS = (("decode", bench_decode), ("import", bench_import), ("local server", bench_server))
 
 
 def main() -> int:
     failures = 0
-    for name, module in (("decode", bench_decode), ("import", bench_import)):
+    for name, module in BENCHMARKS:
         print(f"== {name} ==", flush=True)
         failures += module.main()
     return 1 if failures else 0

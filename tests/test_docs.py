@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import importlib.util
+import inspect
 import sys
 from pathlib import Path
 from typing import Any, List, Tuple
 
 import pytest
 
+from leonardoaisdk import LeonardoAiSDK
+from leonardoaisdk.testing import LocalLeonardo
+from leonardoaisdk.testing.pytest_plugin import FIXTURE_COMPLETE_AFTER
 from tests.fake_api import mocked_api
 from tests.snippets import python_blocks, run
 
@@ -61,4 +65,16 @@ def test_snippet_runs(
     monkeypatch.setenv("LEONARDO_API_KEY", "doc-snippet-key")
     monkeypatch.chdir(tmp_path)
     with mocked_api():
-        run(code, where)
+        namespace = run(code, where)
+    for name, function in namespace.items():
+        if name.startswith("test_") and callable(function):
+            _call_with_fixtures(function)
+
+
+def _call_with_fixtures(test: Any) -> None:
+    """Run a test function a snippet defines, with the SDK's pytest fixtures."""
+    with LocalLeonardo(complete_after=FIXTURE_COMPLETE_AFTER) as server:
+        sdk = LeonardoAiSDK(bearer_auth=server.api_key, server_url=server.url)
+        available = {"leonardo_server": server, "leonardo_sdk": sdk}
+        wanted = inspect.signature(test).parameters
+        test(**{name: available[name] for name in wanted})

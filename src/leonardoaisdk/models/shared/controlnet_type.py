@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from ..._enum import ApiEnum
 
 
-class ControlnetType(str, Enum):
+class ControlnetType(ApiEnum):
     r"""The type of ControlNet to use."""
 
     POSE = "POSE"

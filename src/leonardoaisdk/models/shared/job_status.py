@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from ..._enum import ApiEnum
 
 
-class JobStatus(str, Enum):
+class JobStatus(ApiEnum):
     r"""The status of the current task."""
 
     PENDING = "PENDING"

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from ..._enum import ApiEnum
 
 
-class ModelAssetTextureTypes(str, Enum):
+class ModelAssetTextureTypes(ApiEnum):
     r"""When training model assets these are the texture types available to use."""
 
     ALBEDO = "ALBEDO"

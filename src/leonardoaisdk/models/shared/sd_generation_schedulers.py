@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from ..._enum import ApiEnum
 
 
-class SdGenerationSchedulers(str, Enum):
+class SdGenerationSchedulers(ApiEnum):
     r"""The scheduler to generate images with. Defaults to EULER_DISCRETE if not specified."""
 
     KLMS = "KLMS"

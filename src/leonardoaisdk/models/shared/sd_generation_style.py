@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from ..._enum import ApiEnum
 
 
-class SdGenerationStyle(str, Enum):
+class SdGenerationStyle(ApiEnum):
     r"""The style to generate images with. When photoReal is enabled, use CINEMATIC, CREATIVE, VIBRANT, or NONE. When alchemy is disabled, use LEONARDO or NONE. When alchemy is enabled, use ANIME, CREATIVE, DYNAMIC, ENVIRONMENT, GENERAL, ILLUSTRATION, PHOTOGRAPHY, RAYTRACED, RENDER_3D, SKETCH_BW, SKETCH_COLOR, or NONE."""
 
     ANIME = "ANIME"

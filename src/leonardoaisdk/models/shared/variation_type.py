@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from ..._enum import ApiEnum
 
 
-class VariationType(str, Enum):
+class VariationType(ApiEnum):
     r"""The type of variation."""
 
     OUTPAINT = "OUTPAINT"

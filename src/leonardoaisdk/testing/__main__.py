@@ -1,0 +1,61 @@
+"""``python -m leonardoaisdk.testing``: serve the local Leonardo API until interrupted."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import threading
+from typing import Any, List, Optional
+
+from ._server import LocalLeonardo
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m leonardoaisdk.testing",
+        description="Serve a local, stateful Leonardo.Ai API on 127.0.0.1 until interrupted.",
+    )
+    parser.add_argument(
+        "--port", type=int, default=8765, help="port to listen on (0: any free port)"
+    )
+    parser.add_argument("--api-key", help="bearer token to accept (default: a random one)")
+    parser.add_argument("--user-id", help="user id to report from GET /me (default: random)")
+    parser.add_argument(
+        "--complete-after", type=float, default=1.0, help="seconds a job stays PENDING (default 1)"
+    )
+    args = parser.parse_args(argv)
+    server = LocalLeonardo(
+        port=args.port,
+        api_key=args.api_key,
+        user_id=args.user_id,
+        complete_after=args.complete_after,
+    )
+    try:
+        server.start()
+    except OSError as exc:
+        print(f"cannot listen on 127.0.0.1:{args.port}: {exc.strerror}", file=sys.stderr)
+        return 1
+    stop = threading.Event()
+
+    def request_stop(*_: Any) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGTERM, request_stop)
+    print(f"LocalLeonardo is serving the Leonardo API at {server.url}")
+    print(f"  api key: {server.api_key}")
+    print(f"  user id: {server.user_id}")
+    print(f"Use it with: LeonardoAiSDK(bearer_auth={server.api_key!r}, server_url={server.url!r})")
+    print("Press Ctrl+C to stop.", flush=True)
+    try:
+        stop.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+    print("stopped", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,300 @@
+"""``LocalLeonardo``: a real, threaded HTTP server on 127.0.0.1 that speaks the Leonardo API."""
+
+from __future__ import annotations
+
+import dataclasses
+import http.server
+import json
+import secrets
+import socket
+import struct
+import threading
+import time
+import uuid
+from typing import Any, Dict, List, Optional, Union
+from urllib.parse import parse_qsl, urlsplit
+
+from . import _api
+from ._faults import Fault, FaultRegistry
+from ._state import COMPLETE, FAILED, Store
+
+
+@dataclasses.dataclass(frozen=True)
+class RecordedRequest:
+    """A request that reached the server. ``path`` is relative to the API base for API calls
+    (``"/generations/abc"``) and the full path for image downloads (``"/cdn/..."``)."""
+
+    method: str
+    path: str
+    route: Optional[str]
+    query: Dict[str, str]
+    headers: Dict[str, str]
+    body: bytes
+    time: float
+
+    def json(self) -> Any:
+        return json.loads(self.body) if self.body else None
+
+
+class LocalLeonardo:
+    """A local, stateful Leonardo API for development and tests.
+
+    ``with LocalLeonardo() as server:`` starts it on an ephemeral port of 127.0.0.1 and stops it
+    on exit. Point the SDK at it with
+    ``LeonardoAiSDK(bearer_auth=server.api_key, server_url=server.url)``.
+
+    Args:
+        port: the port to listen on; ``0`` picks a free one.
+        api_key: the bearer token it accepts; a random one by default.
+        user_id: the id ``GET /me`` reports and generations are listed under.
+        complete_after: seconds a job stays ``PENDING`` before it is ``COMPLETE``.
+    """
+
+    def __init__(
+        self,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        api_key: Optional[str] = None,
+        user_id: Optional[str] = None,
+        complete_after: float = 1.0,
+    ) -> None:
+        self.api_key = api_key or f"local-{secrets.token_hex(16)}"
+        self.user_id = user_id or str(uuid.uuid4())
+        self._host = host
+        self._port = port
+        self._store = Store(complete_after)
+        self._api = _api.Api(self._store, self.api_key, self.user_id)
+        self._faults = FaultRegistry()
+        self._log: List[RecordedRequest] = []
+        self._log_lock = threading.Lock()
+        self._httpd: Optional[_HTTPServer] = None
+        self._thread: Optional[threading.Thread] = None
+
+    # --- lifecycle ---------------------------------------------------------------------------
+
+    def start(self) -> LocalLeonardo:
+        if self._httpd is not None:
+            return self
+        self._httpd = _HTTPServer((self._host, self._port), _Handler, self)
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        httpd, self._httpd = self._httpd, None
+        if httpd is not None:
+            httpd.shutdown()
+            httpd.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+            self._thread = None
+
+    def __enter__(self) -> LocalLeonardo:
+        return self.start()
+
+    def __exit__(self, *exc_info: Any) -> None:
+        self.stop()
+
+    @property
+    def origin(self) -> str:
+        """``http://127.0.0.1:<port>``: where image URLs point."""
+        if self._httpd is None:
+            raise RuntimeError("the server is not running: use start() or `with`")
+        return f"http://{self._host}:{self._httpd.server_address[1]}"
+
+    @property
+    def url(self) -> str:
+        """The API base URL, for ``LeonardoAiSDK(server_url=...)``."""
+        return self.origin + _api.API_PREFIX
+
+    def __repr__(self) -> str:
+        where = self.url if self._httpd is not None else "stopped"
+        return f"<LocalLeonardo {where} user_id={self.user_id}>"
+
+    # --- what tests use ------------------------------------------------------------------------
+
+    @property
+    def routes(self) -> List[str]:
+        """The route names ``inject`` accepts, e.g. ``"GET /generations/{id}"``."""
+        return [r.key for r in _api.ROUTES]
+
+    def inject(
+        self,
+        route: str,
+        *,
+        times: int = 1,
+        status: Optional[int] = None,
+        retry_after: Optional[Union[int, float, str]] = None,
+        delay: Optional[float] = None,
+        drop: bool = False,
+        body: Optional[Union[bytes, str]] = None,
+        content_type: Optional[str] = None,
+        truncate: bool = False,
+    ) -> None:
+        """Make the next ``times`` requests on ``route`` misbehave.
+
+        A ``status`` of 400 or more refuses the request without processing it (with
+        Leonardo's error body, or ``body``), adding ``Retry-After`` if ``retry_after`` is given.
+        Otherwise the request is processed, then its answer is altered: ``body`` and
+        ``content_type`` replace the real ones, ``truncate`` sends only half the body, and
+        ``drop`` resets the connection without answering. ``delay`` (seconds) comes first.
+        Faults injected on the same route apply in order.
+        """
+        if route not in self.routes:
+            raise ValueError(f"unknown route {route!r}; routes are: {', '.join(self.routes)}")
+        self._faults.add(
+            route,
+            Fault(times, status, retry_after, delay, drop, body, content_type, truncate),
+        )
+
+    def clear_faults(self) -> None:
+        self._faults.clear()
+
+    @property
+    def request_log(self) -> List[RecordedRequest]:
+        """Every request that reached the server, oldest first (a copy)."""
+        with self._log_lock:
+            return list(self._log)
+
+    def clear_log(self) -> None:
+        with self._log_lock:
+            self._log.clear()
+
+    def complete(self, job_id: str) -> None:
+        """Finish a generation or texture job now, whatever its delay."""
+        self._store.force(job_id, COMPLETE)
+
+    def fail(self, job_id: str) -> None:
+        """Make a generation or texture job end in ``FAILED``."""
+        self._store.force(job_id, FAILED)
+
+    # --- serving -------------------------------------------------------------------------------
+
+    def _serve(self, handler: _Handler) -> None:
+        url = urlsplit(handler.path)
+        found, params, path = _api.match(handler.command, url.path)
+        request = _api.Request(
+            method=handler.command,
+            path=path,
+            query=dict(parse_qsl(url.query)),
+            headers={k.lower(): v for k, v in handler.headers.items()},
+            body=handler.body,
+            params=params,
+            origin=self.origin,
+        )
+        with self._log_lock:
+            self._log.append(
+                RecordedRequest(
+                    request.method,
+                    path,
+                    found.key if found else None,
+                    request.query,
+                    request.headers,
+                    request.body,
+                    time.time(),
+                )
+            )
+        fault = self._faults.take(found.key) if found is not None else None
+        if fault is None:
+            handler.send(self._api.handle(found, request))
+            return
+        if fault.delay:
+            time.sleep(fault.delay)
+        if fault.refuses:
+            assert fault.status is not None
+            reply = _api.status_reply(fault.status)
+            if fault.body is not None:
+                reply.body = _bytes(fault.body)
+        else:
+            reply = self._api.handle(found, request)
+            if fault.status is not None:
+                reply.status = fault.status
+            if fault.body is not None:
+                reply.body = _bytes(fault.body)
+        if fault.content_type is not None:
+            reply.content_type = fault.content_type
+        if fault.retry_after is not None:
+            reply.headers["Retry-After"] = str(fault.retry_after)
+        if fault.drop:
+            handler.reset()
+        elif fault.truncate:
+            handler.send(reply, truncate=True)
+        else:
+            handler.send(reply)
+
+
+def _bytes(body: Union[bytes, str]) -> bytes:
+    return body.encode() if isinstance(body, str) else body
+
+
+class _HTTPServer(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    request_queue_size = 128
+
+    def __init__(self, address: Any, handler: Any, app: LocalLeonardo) -> None:
+        self.app = app
+        super().__init__(address, handler)
+
+
+class _Handler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # answers leave at once: no Nagle/delayed-ACK stalls
+    server: _HTTPServer
+    body: bytes = b""
+
+    def _dispatch(self) -> None:
+        try:
+            self.body = self._read_body()
+        except ValueError:
+            self.close_connection = True
+            self.send(_api.error_reply(400, "unreadable request body framing", "invalid-headers"))
+            return
+        try:
+            self.server.app._serve(self)
+        except Exception as exc:  # a server bug must not take the server down
+            self.send(_api.error_reply(500, f"local server error: {exc!r}", "unexpected"))
+
+    do_GET = do_POST = do_DELETE = do_PUT = do_PATCH = _dispatch
+
+    def _read_body(self) -> bytes:
+        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
+            chunks: List[bytes] = []
+            while True:
+                size = int(self.rfile.readline().split(b";", 1)[0].strip(), 16)
+                if size == 0:
+                    while self.rfile.readline().strip():  # trailers, up to the blank line
+                        pass
+                    return b"".join(chunks)
+                chunks.append(self.rfile.read(size))
+                self.rfile.readline()
+        length = self.headers.get("Content-Length")
+        if not length:
+            return b""
+        if int(length) < 0:
+            raise ValueError(length)
+        return self.rfile.read(int(length))
+
+    def send(self, reply: _api.Reply, *, truncate: bool = False) -> None:
+        head = [f"HTTP/1.1 {reply.status} {self.responses.get(reply.status, ('',))[0]}"]
+        head.append(f"Content-Type: {reply.content_type}")
+        head.append(f"Content-Length: {len(reply.body)}")
+        head += [f"{name}: {value}" for name, value in reply.headers.items()]
+        body = reply.body[: len(reply.body) // 2] if truncate else reply.body
+        if truncate or self.close_connection:
+            head.append("Connection: close")
+            self.close_connection = True
+        # One write per answer: headers and body leave in the same segment.
+        self.wfile.write(("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + body)
+        self.log_request(reply.status, len(body))
+
+    def reset(self) -> None:
+        """Close the connection with a TCP reset and no answer."""
+        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.close_connection = True
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass  # the request log is the record; stderr noise would drown test output
