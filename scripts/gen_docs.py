@@ -25,6 +25,7 @@ from leonardoaisdk import _fields, generation, user  # noqa: E402
 from leonardoaisdk._codec import is_model, plan_for  # noqa: E402
 from leonardoaisdk._model import Model, OperationResponse  # noqa: E402
 from leonardoaisdk._operation import Operation  # noqa: E402
+from leonardoaisdk._pipeline import STATUS_ERRORS  # noqa: E402
 from leonardoaisdk.types import Unset  # noqa: E402
 from leonardoaisdk.utils import RetryConfig  # noqa: E402
 
@@ -187,8 +188,7 @@ def operation_page(
         out += [parameters_table(op, method, page, links), "", "", "### Response", ""]
         response = type_cell(op.response_type, page, links).replace("[", "**[", 1)
         out += [response + "**", "### Errors", ""]
-        errors_table = [["errors.SDKError", "4x-5xx", "*/*"]]
-        out += [table(["Error Object", "Status Code", "Content Type"], errors_table, uniform=True)]
+        out += [table(["Error Object", "Status Code", "Content Type"], ERROR_ROWS, uniform=True)]
     return "\n".join(out) + "\n", links
 
 
@@ -196,6 +196,21 @@ def docstring(method: Any) -> Tuple[str, str]:
     summary, _, description = (inspect.getdoc(method) or "").partition("\n\n")
     return summary.strip(), " ".join(description.split())
 
+
+def _error_rows() -> List[List[str]]:
+    by_class: Dict[type, List[str]] = {}
+    for status, cls in STATUS_ERRORS.items():
+        by_class.setdefault(cls, []).append(str(status))
+    rows = [
+        [f"errors.{cls.__name__}", ", ".join(codes), "application/json"]
+        for cls, codes in by_class.items()
+    ]
+    rows.append(["errors.ServerError", "5XX", "application/json"])
+    rows.append(["errors.SDKError", "4x-5xx", "*/*"])
+    return rows
+
+
+ERROR_ROWS = _error_rows()
 
 OPTION_DESCRIPTIONS = {
     "timeout": "Seconds, or `(connect, read)`, for this call; overrides the SDK's timeout.",

@@ -116,6 +116,8 @@ BAD_INPUTS = [
     ),
     (dict(additional_properties={"x": object()}), "cannot be sent as JSON"),
     (dict(additional_properties={1: "x"}), "additional_properties: keys must be str"),
+    (dict(additional_properties=None), "additional_properties: expected a dict, got NoneType"),
+    (dict(additional_properties=b""), "additional_properties: expected a dict, got bytes"),
 ]
 
 

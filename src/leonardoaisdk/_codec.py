@@ -413,8 +413,6 @@ class ModelPlan:
         return out
 
     def _merge_extra(self, out: Dict[str, Any], extra: Any) -> None:
-        if not extra:
-            return
         where = self.extra_name
         if not isinstance(extra, dict):
             raise EncodeError(f"expected a dict, got {type(extra).__name__}", at=where)

@@ -31,7 +31,7 @@ logger = logging.getLogger("leonardoaisdk")
 TimeoutArg = Union[float, Tuple[float, float], None]
 Timeout = Tuple[float, float]
 
-_STATUS_ERRORS: Dict[int, type] = {
+STATUS_ERRORS: Dict[int, type] = {
     400: errors.BadRequestError,
     401: errors.AuthenticationError,
     403: errors.PermissionDeniedError,
@@ -126,37 +126,32 @@ class Pipeline:
         while True:
             attempt += 1
             sent_at = time.monotonic()
+            cause: Optional[BaseException] = None
+            retry_after: Optional[float] = None
+            outcome: Union[int, str]
             try:
                 response = self.session.request(
-                    method,
-                    url,
-                    params=params,
-                    data=body,
-                    headers=headers,
-                    timeout=timeout,
+                    method, url, params=params, data=body, headers=headers, timeout=timeout
                 )
             except requests.RequestException as exc:
+                cause, outcome = exc, type(exc).__name__
                 error = _connection_error(exc, method, url, token)
-                _log_attempt(method, url, type(exc).__name__, attempt, sent_at)
-                wait = None
-                if exception_is_retryable(method, exc, policy):
-                    wait = policy.wait_before(attempt, time.monotonic() - started, None)
-                if wait is None:
-                    raise error from None
-                self._sleep(wait)
-                continue
-            _log_attempt(method, url, response.status_code, attempt, sent_at)
-            status = response.status_code
-            if 200 <= status < 300:
-                return response
-            error = status_error(response, token)
-            wait = None
-            if status_is_retryable(method, status):
+                retryable = exception_is_retryable(method, exc, policy)
+            else:
+                status = outcome = response.status_code
+                if 200 <= status < 300:
+                    _log_attempt(method, url, headers, status, attempt, sent_at)
+                    return response
+                error = status_error(response, token)
+                retryable = status_is_retryable(method, status)
                 retry_after = parse_retry_after(response.headers.get("Retry-After"))
+            _log_attempt(method, url, headers, outcome, attempt, sent_at)
+            wait = None
+            if retryable:
                 wait = policy.wait_before(attempt, time.monotonic() - started, retry_after)
             if wait is None:
-                raise error
-            response.close()
+                raise error from cause
+            logger.debug("retrying %s %s in %.2f s after %s", method, url, wait, outcome)
             self._sleep(wait)
 
     def _sleep(self, seconds: float) -> None:
@@ -211,7 +206,7 @@ def status_error(response: requests.Response, token: str) -> errors.SDKError:
     if status >= 500:
         cls: Any = errors.ServerError
     elif status >= 400:
-        cls = _STATUS_ERRORS.get(status, errors.APIStatusError)
+        cls = STATUS_ERRORS.get(status, errors.APIStatusError)
         if status == 429:
             retry_after = parse_retry_after(response.headers.get("Retry-After"))
     else:
@@ -258,13 +253,19 @@ def _redact(text: str, token: str) -> str:
     return text.replace(token, REDACTED) if token and token in text else text
 
 
-def _log_attempt(method: str, url: str, outcome: Any, attempt: int, sent_at: float) -> None:
+def _log_attempt(
+    method: str, url: str, headers: Dict[str, str], outcome: Any, attempt: int, sent_at: float
+) -> None:
     if logger.isEnabledFor(logging.DEBUG):
+        shown = {
+            k: (f"Bearer {REDACTED}" if k == "Authorization" else v) for k, v in headers.items()
+        }
         logger.debug(
-            "%s %s -> %s (attempt %d, %.1f ms)",
+            "%s %s -> %s (attempt %d, %.1f ms) headers=%s",
             method,
             url,
             outcome,
             attempt,
             (time.monotonic() - sent_at) * 1000,
+            shown,
         )
