@@ -15,8 +15,6 @@ import time
 from pathlib import Path
 from typing import Iterator, Tuple
 
-import requests
-
 import leonardoaisdk
 from leonardoaisdk.models import operations, shared
 from leonardoaisdk.testing import LocalLeonardo
@@ -55,29 +53,17 @@ def main() -> None:
         print(f"Created generation {job.generation_id} (cost: {job.api_credit_cost} credits)")
 
         started = time.monotonic()
-        while True:
-            generation = s.generation.get_generation_by_id(
-                job.generation_id
-            ).object.generations_by_pk
-            if generation.status == shared.JobStatus.COMPLETE:
-                break
-            if generation.status == shared.JobStatus.FAILED or time.monotonic() - started > 300:
-                raise SystemExit(f"generation {job.generation_id} ended as {generation.status}")
-            print(f"  {generation.status}...")
-            time.sleep(1)
+        generation = s.generation.wait_for_generation(
+            job.generation_id, on_progress=lambda g: print(f"  status: {g.status}")
+        )
         count = len(generation.generated_images)
         print(f"Complete after {time.monotonic() - started:.1f}s with {count} images")
 
         listed = s.generation.get_generations_by_user_id(user_id=me.id, limit=5)
         print(f"Your latest generations: {[g.id for g in listed.object.generations]}")
 
-        out.mkdir(parents=True, exist_ok=True)
-        for index, image in enumerate(generation.generated_images):
-            response = requests.get(image.url, timeout=60)
-            response.raise_for_status()
-            path = out / f"{job.generation_id}-{index}.png"
-            path.write_bytes(response.content)
-            print(f"Saved {path} ({len(response.content)} bytes)")
+        for path in s.generation.download_images(generation, out):
+            print(f"Saved {path} ({path.stat().st_size} bytes)")
 
         s.generation.delete_generation_by_id(id=job.generation_id)
         print(f"Deleted generation {job.generation_id}")

@@ -180,6 +180,10 @@ def operation_page(
     out = [f"# {client.__name__}", f"(*{client_name}*)", "", "### Available Operations", ""]
     summaries = {op.name: docstring(getattr(client, op.name)) for op in ops}
     out += [f"* [{op.name}](#{op.name}) - {summaries[op.name][0]}" for op in ops]
+    helpers = workflow_helpers(client, ops)
+    if helpers:
+        out += ["", "### Workflows", ""]
+        out += [f"* [{name}](#{name}) - {docstring(method)[0]}" for name, method in helpers]
     for op in ops:
         method = getattr(client, op.name)
         description = summaries[op.name][1]
@@ -189,12 +193,33 @@ def operation_page(
         response = type_cell(op.response_type, page, links).replace("[", "**[", 1)
         out += [response + "**", "### Errors", ""]
         out += [table(["Error Object", "Status Code", "Content Type"], ERROR_ROWS, uniform=True)]
+    for name, method in helpers:
+        out += ["", f"## {name}", "", *helper_section(client_name, name, method)]
     return "\n".join(out) + "\n", links
+
+
+def helper_section(client_name: str, name: str, method: Any) -> List[str]:
+    signature = str(inspect.signature(method)).replace("(self, ", "(", 1).replace("'", "")
+    summary, *details = (inspect.getdoc(method) or "").split("\n\n")
+    lines = [" ".join(summary.split()), "", "```text", f"s.{client_name}.{name}{signature}", "```"]
+    for paragraph in details:
+        lines += ["", " ".join(paragraph.split())]
+    return lines
+
+
+def workflow_helpers(client: type, ops: Sequence[Operation[Any]]) -> List[Tuple[str, Any]]:
+    """The client's public methods that are not API operations, in the order they are defined."""
+    operations_ = {op.name for op in ops}
+    return [
+        (name, member)
+        for name, member in vars(client).items()
+        if callable(member) and not name.startswith("_") and name not in operations_
+    ]
 
 
 def docstring(method: Any) -> Tuple[str, str]:
     summary, _, description = (inspect.getdoc(method) or "").partition("\n\n")
-    return summary.strip(), " ".join(description.split())
+    return " ".join(summary.split()), " ".join(description.split())
 
 
 def _error_rows() -> List[List[str]]:

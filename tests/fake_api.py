@@ -9,7 +9,8 @@ from typing import Iterator
 
 import responses
 
-from tests.payloads import GENERATION_ID, USER_ID, generation
+from leonardoaisdk.testing._png import render_png
+from tests.payloads import CDN, GENERATION_ID, USER_ID, generation
 
 BASE = re.escape("https://cloud.leonardo.ai/api/rest/v1")
 TEXTURE = {
@@ -54,5 +55,7 @@ def mocked_api() -> Iterator[responses.RequestsMock]:
     with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
         for method, path, body in ROUTES:
             mock.add(method, re.compile(f"{BASE}{path}(\\?.*)?$"), json=body)
+        image = render_png(64, 48, "doc snippet")
+        mock.add("GET", re.compile(re.escape(CDN) + "/.*"), body=image, content_type="image/png")
         mock.add_passthru(re.compile(r"http://127\.0\.0\.1[:/]"))
         yield mock

@@ -32,3 +32,12 @@ POOL_MAXSIZE = 32
 USER_AGENT = (
     f"leonardoaisdk/{__version__} ({platform.python_implementation()} {platform.python_version()})"
 )
+
+WAIT_TIMEOUT = 300.0
+WAIT_POLL_INTERVAL = 1.0
+WAIT_POLL_BACKOFF = 1.5
+WAIT_MAX_POLL_INTERVAL = 10.0
+"""Waiting for a job: poll after ``poll_interval`` s, then 1.5x longer each time, at most 10 s."""
+
+LIST_PAGE_SIZE = 50
+DOWNLOAD_CHUNK_BYTES = 64 * 1024

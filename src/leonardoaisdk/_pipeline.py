@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import time
-from typing import Any, Callable, Dict, Optional, Tuple, Union
+from typing import Any, Callable, Dict, Optional, Tuple, TypeVar, Union
 
 import requests
 
@@ -30,6 +30,7 @@ logger = logging.getLogger("leonardoaisdk")
 
 TimeoutArg = Union[float, Tuple[float, float], None]
 Timeout = Tuple[float, float]
+ResultT = TypeVar("ResultT")
 
 STATUS_ERRORS: Dict[int, type] = {
     400: errors.BadRequestError,
@@ -91,16 +92,36 @@ class Pipeline:
         retries: RetriesArg = None,
     ) -> ResponseT:
         prepared = op.prepare(request)
-        policy = self.retries if retries is None else RetryPolicy.from_config(retries)
+        timeout_pair, policy = self._options(timeout, retries)
         response = self.send(
             op.method,
             self.server_url + prepared.path,
             params=prepared.query,
             body=prepared.body,
-            timeout=normalize_timeout(timeout, self.timeout),
+            timeout=timeout_pair,
             policy=policy,
         )
         return self._decode(op, response)
+
+    def download(
+        self,
+        url: str,
+        consume: Callable[[requests.Response], ResultT],
+        timeout: TimeoutArg = None,
+        retries: RetriesArg = None,
+    ) -> ResultT:
+        """GET a URL off the API (an image on the CDN): no ``Authorization`` header; the body
+        is streamed into ``consume`` and retried as a whole if it is cut short."""
+        timeout_pair, policy = self._options(timeout, retries)
+        result: ResultT = self.send(
+            "GET", url, timeout=timeout_pair, policy=policy, authenticated=False, consume=consume
+        )
+        return result
+
+    def _options(self, timeout: TimeoutArg, retries: RetriesArg) -> Tuple[Timeout, RetryPolicy]:
+        """A call's timeout and retry policy: its own if given, else the SDK's."""
+        policy = self.retries if retries is None else RetryPolicy.from_config(retries)
+        return normalize_timeout(timeout, self.timeout), policy
 
     def send(
         self,
@@ -111,14 +132,20 @@ class Pipeline:
         body: Optional[bytes] = None,
         timeout: Timeout,
         policy: RetryPolicy,
-    ) -> requests.Response:
-        """Send with retries; return a 2xx response or raise the right ``SDKError``."""
-        token = self._token_value()
-        headers = {
-            "Authorization": f"Bearer {token}",
-            "User-Agent": _defaults.USER_AGENT,
-            "Accept": "application/json",
-        }
+        authenticated: bool = True,
+        consume: Optional[Callable[[requests.Response], Any]] = None,
+    ) -> Any:
+        """Send with retries; return a 2xx response or raise the right ``SDKError``.
+
+        With ``consume``, the body is streamed into ``consume(response)`` inside the retry loop,
+        so a body cut short counts as a failed attempt, and its result is returned.
+        ``authenticated=False`` sends no ``Authorization`` header (for URLs on other hosts).
+        """
+        token = self._token_value() if authenticated else ""
+        headers = {"User-Agent": _defaults.USER_AGENT, "Accept": "*/*"}
+        if authenticated:
+            headers["Authorization"] = f"Bearer {token}"
+            headers["Accept"] = "application/json"
         if body is not None:
             headers["Content-Type"] = "application/json"
         started = time.monotonic()
@@ -131,17 +158,26 @@ class Pipeline:
             outcome: Union[int, str]
             try:
                 response = self.session.request(
-                    method, url, params=params, data=body, headers=headers, timeout=timeout
+                    method,
+                    url,
+                    params=params,
+                    data=body,
+                    headers=headers,
+                    timeout=timeout,
+                    stream=consume is not None,
                 )
+                status = outcome = response.status_code
+                if consume is not None and 200 <= status < 300:
+                    with response:
+                        result = consume(response)
             except requests.RequestException as exc:
                 cause, outcome = exc, type(exc).__name__
                 error = _connection_error(exc, method, url, token)
                 retryable = exception_is_retryable(method, exc, policy)
             else:
-                status = outcome = response.status_code
                 if 200 <= status < 300:
                     _log_attempt(method, url, headers, status, attempt, sent_at)
-                    return response
+                    return result if consume is not None else response
                 error = status_error(response, token)
                 retryable = status_is_retryable(method, status)
                 retry_after = parse_retry_after(response.headers.get("Retry-After"))
@@ -238,15 +274,34 @@ def _leonardo_error_fields(body: str) -> Tuple[Optional[str], Optional[str], Opt
 def _connection_error(
     exc: requests.RequestException, method: str, url: str, token: str
 ) -> errors.SDKError:
-    if isinstance(exc, requests.Timeout):
-        cls: type = errors.APITimeoutError
-        what = "timed out"
-    else:
-        cls = errors.APIConnectionError
-        what = "failed"
-    detail = _redact(str(exc), token)
-    error: errors.SDKError = cls(f"{method} {url} {what}: {type(exc).__name__}: {detail}")
+    cls = errors.APITimeoutError if isinstance(exc, requests.Timeout) else errors.APIConnectionError
+    what = "timed out" if cls is errors.APITimeoutError else "failed"
+    reason = _redact(_root_cause(exc), token)
+    error: errors.SDKError = cls(f"{method} {url} {what}: {reason}")
     return error
+
+
+def _root_cause(exc: BaseException) -> str:
+    """The innermost reason behind a requests exception (e.g. "Connection refused"), not the
+    layers of urllib3 wrappers around it."""
+    seen = {id(exc)}
+    current = exc
+    while True:
+        inner = getattr(current, "reason", None)
+        if not isinstance(inner, BaseException):
+            first = current.args[0] if current.args else None
+            inner = (
+                first
+                if isinstance(first, BaseException)
+                else current.__cause__ or current.__context__
+            )
+        if not isinstance(inner, BaseException) or id(inner) in seen:
+            break
+        seen.add(id(inner))
+        current = inner
+    if isinstance(current, OSError) and current.strerror:
+        return current.strerror
+    return str(current) or type(current).__name__
 
 
 def _redact(text: str, token: str) -> str:

@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Optional, Union
+import os
+from pathlib import Path
+from typing import Callable, Iterator, List, Optional, Sequence, Union
 
+from . import _defaults
+from ._costs import CostMemo
+from ._download import safe_stem, save_to
 from ._operation import Operation
-from ._pipeline import TimeoutArg
+from ._pipeline import Pipeline, TimeoutArg
 from ._retry import RetriesArg
 from ._subclient import SubClient, params_of
-from .models import operations
+from ._waiting import wait_until_done
+from .models import errors, operations
+
+AnyGeneration = Union[
+    operations.GetGenerationByIDGenerations, operations.GetGenerationsByUserIDGenerations
+]
+AnyImage = Union[operations.GeneratedImages, operations.GetGenerationsByUserIDGeneratedImages]
 
 CREATE_GENERATION = Operation(
     "create_generation",
@@ -92,6 +103,10 @@ class Generation(SubClient):
     ``(connect, read)`` tuple) and ``retries`` (a ``utils.RetryConfig`` or ``"none"``) that
     override the SDK's settings for that call."""
 
+    def __init__(self, pipeline: Pipeline) -> None:
+        super().__init__(pipeline)
+        self._costs = CostMemo()
+
     def create_generation(
         self,
         request: operations.CreateGenerationRequestBody,
@@ -103,7 +118,8 @@ class Generation(SubClient):
 
         This endpoint will generate images
         """
-        return self._pipeline.call(CREATE_GENERATION, request, timeout, retries)
+        response = self._pipeline.call(CREATE_GENERATION, request, timeout, retries)
+        return self._costs.record(response)
 
     def delete_generation_by_id(
         self,
@@ -148,7 +164,8 @@ class Generation(SubClient):
         This endpoint will provide information about a specific generation
         """
         request = params_of(operations.GetGenerationByIDRequest, id)
-        return self._pipeline.call(GET_GENERATION_BY_ID, request, timeout, retries)
+        response = self._pipeline.call(GET_GENERATION_BY_ID, request, timeout, retries)
+        return self._costs.attach(response)
 
     def get_generations_by_user_id(
         self,
@@ -166,7 +183,8 @@ class Generation(SubClient):
         request = params_of(
             operations.GetGenerationsByUserIDRequest, user_id, limit=limit, offset=offset
         )
-        return self._pipeline.call(GET_GENERATIONS_BY_USER_ID, request, timeout, retries)
+        response = self._pipeline.call(GET_GENERATIONS_BY_USER_ID, request, timeout, retries)
+        return self._costs.attach(response)
 
     def get_generations_texture_model_model_id_(
         self,
@@ -227,7 +245,8 @@ class Generation(SubClient):
 
         This endpoint will generate a SVD motion generation.
         """
-        return self._pipeline.call(POST_GENERATIONS_MOTION_SVD, request, timeout, retries)
+        response = self._pipeline.call(POST_GENERATIONS_MOTION_SVD, request, timeout, retries)
+        return self._costs.record(response)
 
     def post_generations_texture(
         self,
@@ -241,3 +260,144 @@ class Generation(SubClient):
         This endpoint will generate a texture generation.
         """
         return self._pipeline.call(POST_GENERATIONS_TEXTURE, request, timeout, retries)
+
+    # --- workflows built on the operations -------------------------------------------------
+
+    def wait_for_generation(
+        self,
+        id: str,
+        *,
+        timeout: float = _defaults.WAIT_TIMEOUT,
+        poll_interval: float = _defaults.WAIT_POLL_INTERVAL,
+        on_progress: Optional[Callable[[operations.GetGenerationByIDGenerations], None]] = None,
+    ) -> operations.GetGenerationByIDGenerations:
+        """Wait until generation ``id`` is COMPLETE, and return it.
+
+        Polls ``get_generation_by_id`` after ``poll_interval`` seconds, then 1.5x longer each
+        time (at most 10 s), waiting out 429s (``Retry-After``) and passing blips. Calls
+        ``on_progress(generation)`` after each poll. Raises ``errors.GenerationFailedError`` if
+        it ends FAILED, ``errors.WaitTimeoutError`` (with ``last_state``) after ``timeout``
+        seconds.
+        """
+
+        def fetch() -> Optional[operations.GetGenerationByIDGenerations]:
+            body = self.get_generation_by_id(id).object
+            return body.generations_by_pk if body is not None else None
+
+        return wait_until_done(
+            fetch,
+            lambda generation: generation.status,
+            what=f"generation {id}",
+            timeout=timeout,
+            poll_interval=poll_interval,
+            on_progress=on_progress,
+        )
+
+    def wait_for_texture_generation(
+        self,
+        id: str,
+        *,
+        timeout: float = _defaults.WAIT_TIMEOUT,
+        poll_interval: float = _defaults.WAIT_POLL_INTERVAL,
+        on_progress: Optional[
+            Callable[[operations.GetGenerationsTextureIDModelAssetTextureGenerations], None]
+        ] = None,
+    ) -> operations.GetGenerationsTextureIDModelAssetTextureGenerations:
+        """Wait until texture generation ``id`` is COMPLETE, and return it; as
+        ``wait_for_generation``."""
+
+        def fetch() -> Optional[operations.GetGenerationsTextureIDModelAssetTextureGenerations]:
+            body = self.get_generations_texture_id_(id).object
+            return body.model_asset_texture_generations_by_pk if body is not None else None
+
+        return wait_until_done(
+            fetch,
+            lambda texture: texture.status,
+            what=f"texture generation {id}",
+            timeout=timeout,
+            poll_interval=poll_interval,
+            on_progress=on_progress,
+        )
+
+    def iter_generations_by_user_id(
+        self, user_id: str, *, page_size: int = _defaults.LIST_PAGE_SIZE
+    ) -> Iterator[operations.GetGenerationsByUserIDGenerations]:
+        """Every generation of ``user_id``, newest first, fetched a page at a time as you
+        iterate. Generations created meanwhile shift later pages; each id is yielded once."""
+        if isinstance(page_size, bool) or not isinstance(page_size, int) or page_size < 1:
+            raise errors.RequestValidationError("page_size must be a positive int")
+        seen = set()
+        offset = 0
+        while True:
+            body = self.get_generations_by_user_id(user_id, limit=page_size, offset=offset).object
+            page = (body.generations if body is not None else None) or []
+            for generation in page:
+                if generation is None or generation.id in seen:
+                    continue
+                if generation.id is not None:
+                    seen.add(generation.id)
+                yield generation
+            if len(page) < page_size:
+                return
+            offset += len(page)
+
+    def download_images(
+        self,
+        generation_or_id: Union[str, AnyGeneration],
+        dest_dir: Union[str, os.PathLike[str]],
+        *,
+        timeout: TimeoutArg = None,
+        retries: RetriesArg = None,
+    ) -> List[Path]:
+        """Save every image of a COMPLETE generation into ``dest_dir`` and return the paths.
+
+        Files are named ``<generation id>-<n>.<ext>`` (a motion video: ``-<n>-motion.mp4``),
+        so downloading again replaces them. Each is streamed to a temporary file and renamed
+        into place: an interrupted download leaves no partial file. Image URLs get no
+        ``Authorization`` header: they are on a CDN, not the API.
+        """
+        generation = (
+            self._existing_generation(generation_or_id, timeout, retries)
+            if isinstance(generation_or_id, str)
+            else generation_or_id
+        )
+        if str(generation.status) != "COMPLETE":
+            raise errors.RequestValidationError(
+                f"generation {generation.id} is {generation.status}: "
+                "wait_for_generation() before downloading"
+            )
+        folder = Path(dest_dir)
+        stem = safe_stem(generation.id or "generation")
+        saved: List[Path] = []
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            images: Sequence[AnyImage] = generation.generated_images or []
+            for index, image in enumerate(images):
+                if image is None:
+                    continue
+                wanted = [
+                    (image.url, f"{stem}-{index}"),
+                    (image.motion_mp4_url, f"{stem}-{index}-motion"),
+                ]
+                for url, name in wanted:
+                    if not url:
+                        continue
+                    if not url.lower().startswith(("https://", "http://")):
+                        raise errors.ResponseValidationError(f"not an http(s) image URL: {url!r}")
+                    saved.append(
+                        self._pipeline.download(url, save_to(folder, name, url), timeout, retries)
+                    )
+        except OSError as exc:
+            raise errors.SDKError(
+                f"cannot save images of {generation.id} in {folder}: {exc}"
+            ) from exc
+        return saved
+
+    def _existing_generation(
+        self, id: str, timeout: TimeoutArg, retries: RetriesArg
+    ) -> operations.GetGenerationByIDGenerations:
+        body = self.get_generation_by_id(id, timeout=timeout, retries=retries).object
+        found = body.generations_by_pk if body is not None else None
+        if found is None:
+            raise errors.NotFoundError(f"generation {id} not found")
+        return found

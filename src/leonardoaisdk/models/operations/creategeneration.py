@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any, Dict, List, Optional, Union
 
+from ..._display import response_html
 from ..._fields import api_field, extra_fields
 from ..._model import Model, OperationResponse, object_alias
 from ...types import UNSET, Omittable, OptionalNullable
@@ -251,3 +252,7 @@ class CreateGenerationResponse(OperationResponse[CreateGenerationResponseBody]):
     """What ``generation.create_generation`` returns; ``object`` is the decoded body."""
 
     create_generation_200_application_json_object = object_alias()
+
+    def _repr_html_(self) -> str:
+        """Jupyter: what the response holds, as HTML."""
+        return response_html(self)

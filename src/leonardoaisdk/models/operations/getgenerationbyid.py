@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any, Dict, List, Optional, Union
 
+from ..._display import generation_html, response_html
 from ..._fields import api_field, extra_fields, path_param
 from ..._model import Model, OperationResponse, object_alias
 from ..shared.job_status import JobStatus
@@ -86,6 +87,10 @@ class GetGenerationByIDGenerations(Model):
         description="The status of the current task.",
     )
     additional_properties: Dict[str, Any] = extra_fields()
+
+    def _repr_html_(self) -> str:
+        """Jupyter: the generation as a grid of its images with prompt, status, size, model, cost."""
+        return generation_html(self)
 
 
 @dataclasses.dataclass(repr=False)
@@ -213,3 +218,7 @@ class GetGenerationByIDResponse(OperationResponse[GetGenerationByIDResponseBody]
     """What ``generation.get_generation_by_id`` returns; ``object`` is the decoded body."""
 
     get_generation_by_id_200_application_json_object = object_alias()
+
+    def _repr_html_(self) -> str:
+        """Jupyter: what the response holds, as HTML."""
+        return response_html(self)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any, Dict, List, Optional, Union
 
+from ..._display import generation_html, response_html
 from ..._fields import api_field, extra_fields, path_param, query_param
 from ..._model import Model, OperationResponse, object_alias
 from ..shared.job_status import JobStatus
@@ -86,6 +87,10 @@ class GetGenerationsByUserIDGenerations(Model):
         description="The status of the current task.",
     )
     additional_properties: Dict[str, Any] = extra_fields()
+
+    def _repr_html_(self) -> str:
+        """Jupyter: the generation as a grid of its images with prompt, status, size, model, cost."""
+        return generation_html(self)
 
 
 @dataclasses.dataclass(repr=False)
@@ -221,3 +226,7 @@ class GetGenerationsByUserIDResponse(OperationResponse[GetGenerationsByUserIDRes
     """What ``generation.get_generations_by_user_id`` returns; ``object`` is the decoded body."""
 
     get_generations_by_user_id_200_application_json_object = object_alias()
+
+    def _repr_html_(self) -> str:
+        """Jupyter: what the response holds, as HTML."""
+        return response_html(self)

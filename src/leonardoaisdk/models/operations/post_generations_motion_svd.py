@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any, Dict, Optional
 
+from ..._display import response_html
 from ..._fields import api_field, extra_fields, required_field
 from ..._model import Model, OperationResponse
 from ...types import UNSET, OptionalNullable
@@ -69,3 +70,7 @@ class MotionSvdGenerationOutput(Model):
 
 class PostGenerationsMotionSvdResponse(OperationResponse[PostGenerationsMotionSvdResponseBody]):
     """What ``generation.post_generations_motion_svd`` returns; ``object`` is the decoded body."""
+
+    def _repr_html_(self) -> str:
+        """Jupyter: what the response holds, as HTML."""
+        return response_html(self)
