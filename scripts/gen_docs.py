@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from leonardoaisdk import _fields, generation, user  # noqa: E402
-from leonardoaisdk._codec import is_model, plan_for  # noqa: E402
+from leonardoaisdk._codec import is_model, model_hints, plan_for  # noqa: E402
 from leonardoaisdk._model import Model, OperationResponse  # noqa: E402
 from leonardoaisdk._operation import Operation  # noqa: E402
 from leonardoaisdk._pipeline import STATUS_ERRORS  # noqa: E402
@@ -331,7 +331,11 @@ def model_page(cls: type) -> Tuple[str, List[type]]:
             table(["Name", "Value"], [[f"`{m.name}`", str(m.value)] for m in cls]),
         ]
         return "\n".join(out) + "\n", links
-    hints = typing.get_type_hints(cls, localns=_localns())
+    hints = (
+        model_hints(cls)
+        if issubclass(cls, Model)
+        else typing.get_type_hints(cls, localns=_localns())
+    )
     rows = []
     for field in dataclasses.fields(cls):
         required = (

@@ -15,7 +15,7 @@ import dataclasses
 import enum
 import math
 import typing
-from typing import Any, Callable, Dict, List, Optional, Set, Tuple, Union
+from typing import Any, Callable, Dict, List, Optional, Set, Tuple, TypeVar, Union
 
 from . import _fields
 from .types import UNSET, Unset
@@ -102,6 +102,37 @@ def is_model(hint: Any) -> bool:
     return isinstance(hint, type) and dataclasses.is_dataclass(hint)
 
 
+def model_hints(cls: type) -> Dict[str, Any]:
+    """A model's field types, with the type parameters of generic bases filled in: for
+    ``class A(Shape[X])`` a field declared ``Optional[T]`` on ``Shape`` reads ``Optional[X]``."""
+    bindings: Dict[Any, Any] = {}
+    for klass in reversed(cls.__mro__):
+        for base in getattr(klass, "__orig_bases__", ()):
+            origin = typing.get_origin(base)
+            for parameter, argument in zip(
+                getattr(origin, "__parameters__", ()), typing.get_args(base)
+            ):
+                bindings[parameter] = _bind(argument, bindings)
+    return {name: _bind(hint, bindings) for name, hint in typing.get_type_hints(cls).items()}
+
+
+def _bind(hint: Any, bindings: Dict[Any, Any]) -> Any:
+    if isinstance(hint, TypeVar):
+        return bindings.get(hint, Any)
+    arguments = typing.get_args(hint)
+    if not arguments:
+        return hint
+    bound = tuple(_bind(argument, bindings) for argument in arguments)
+    origin = typing.get_origin(hint)
+    if origin is Union:
+        return Union[bound]
+    if origin is list:
+        return List[bound[0]]  # type: ignore[valid-type]
+    if origin is dict:
+        return Dict[bound[0], bound[1]]  # type: ignore[valid-type]
+    return hint
+
+
 # --- decoders --------------------------------------------------------------------------------
 
 
@@ -151,12 +182,10 @@ def _enum_decoder(enum_cls: Any) -> Converter:
     return decode
 
 
-def _list_decoder(item: Optional[Converter]) -> Converter:
+def _list_decoder(item: Converter) -> Converter:
     def decode(value: Any) -> Any:
         if value.__class__ is not list:
             raise ShapeError("array", value)
-        if item is None:
-            return value
         try:
             return [item(x) if x is not None else None for x in value]
         except ShapeError as exc:
@@ -186,26 +215,6 @@ _SCALAR_DECODERS: Dict[Any, Converter] = {
 }
 
 
-def decoder_for(hint: Any) -> Optional[Converter]:
-    """A converter for one field, or ``None`` when any JSON value is acceptable as is."""
-    core = strip_optional(hint)
-    if core is Any:
-        return None
-    if core in _SCALAR_DECODERS:
-        return _SCALAR_DECODERS[core]
-    enum_cls = enum_of(core)
-    if enum_cls is not None:
-        return _enum_decoder(enum_cls)
-    if is_model(core):
-        return _model_decoder(core)
-    origin = typing.get_origin(core)
-    if origin is list:
-        return _list_decoder(decoder_for(typing.get_args(core)[0]))
-    if origin is dict:
-        return _decode_object
-    raise TypeError(f"no JSON decoder for {hint!r}")
-
-
 # --- encoders --------------------------------------------------------------------------------
 
 
@@ -230,10 +239,6 @@ def _encode_number(value: Any) -> Any:
             raise EncodeError(f"expected a finite number, got {value!r}")
         return value
     raise EncodeError(f"expected float, got {type(value).__name__} {value!r}")
-
-
-def _encode_any(value: Any) -> Any:
-    return value
 
 
 def _enum_encoder(enum_cls: Any) -> Converter:
@@ -288,25 +293,6 @@ _SCALAR_ENCODERS: Dict[Any, Converter] = {
 }
 
 
-def encoder_for(hint: Any) -> Converter:
-    core = strip_optional(hint)
-    if core is Any:
-        return _encode_any
-    if core in _SCALAR_ENCODERS:
-        return _SCALAR_ENCODERS[core]
-    enum_cls = enum_of(core)
-    if enum_cls is not None:
-        return _enum_encoder(enum_cls)
-    if is_model(core):
-        return _model_encoder(core)
-    origin = typing.get_origin(core)
-    if origin is list:
-        return _list_encoder(encoder_for(typing.get_args(core)[0]))
-    if origin is dict:
-        return _dict_encoder
-    raise TypeError(f"no JSON encoder for {hint!r}")
-
-
 # --- plans -----------------------------------------------------------------------------------
 
 
@@ -326,7 +312,7 @@ class ModelPlan:
 
     def __init__(self, cls: type) -> None:
         self.cls = cls
-        hints = typing.get_type_hints(cls)
+        hints = model_hints(cls)
         fields: List[FieldPlan] = []
         self.extra_name: Optional[str] = None
         for field in dataclasses.fields(cls):
@@ -370,7 +356,7 @@ class ModelPlan:
                     values[name] = absent
                     continue
                 matched += 1
-                if value is not None and decoder is not None:
+                if value is not None:
                     value = decoder(value)
                 values[name] = value
         except ShapeError as exc:
@@ -444,3 +430,63 @@ def _model_decoder(cls: type) -> Converter:
     if cls in _BUILDING:  # a model that contains itself: resolve when first used
         return lambda value: plan_for(cls).decode(value)
     return plan_for(cls).decode
+
+
+# --- choosing converters: one dispatch on the type, two sets of leaf converters ---------------
+
+
+@dataclasses.dataclass(frozen=True)
+class ConverterKit:
+    """The converters of one direction (decoding or encoding), by kind of type."""
+
+    direction: str
+    any_value: Converter
+    scalars: Dict[Any, Converter]
+    enum: Callable[[Any], Converter]
+    model: Callable[[type], Converter]
+    list_of: Callable[[Any], Converter]
+    mapping: Converter
+
+    def for_hint(self, hint: Any) -> Converter:
+        core = strip_optional(hint)
+        if core is Any:
+            return self.any_value
+        if core in self.scalars:
+            return self.scalars[core]
+        enum_cls = enum_of(core)
+        if enum_cls is not None:
+            return self.enum(enum_cls)
+        if is_model(core):
+            return self.model(core)
+        origin = typing.get_origin(core)
+        if origin is list:
+            return self.list_of(self.for_hint(typing.get_args(core)[0]))
+        if origin is dict:
+            return self.mapping
+        raise TypeError(f"no JSON {self.direction} for {hint!r}")
+
+
+def _as_is(value: Any) -> Any:
+    return value
+
+
+DECODERS = ConverterKit(
+    "decoder",
+    _as_is,
+    _SCALAR_DECODERS,
+    _enum_decoder,
+    _model_decoder,
+    _list_decoder,
+    _decode_object,
+)
+ENCODERS = ConverterKit(
+    "encoder", _as_is, _SCALAR_ENCODERS, _enum_encoder, _model_encoder, _list_encoder, _dict_encoder
+)
+
+
+def decoder_for(hint: Any) -> Converter:
+    return DECODERS.for_hint(hint)
+
+
+def encoder_for(hint: Any) -> Converter:
+    return ENCODERS.for_hint(hint)

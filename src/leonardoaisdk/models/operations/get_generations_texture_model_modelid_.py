@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, Dict, List, Optional, Union
+from typing import Any, Dict, List, Optional
 
 from ..._fields import api_field, body_param, extra_fields, path_param, query_param
 from ..._model import Model, OperationResponse
 from ...types import UNSET, OptionalNullable
-from ..shared.job_status import JobStatus
-from ..shared.model_asset_texture_types import ModelAssetTextureTypes
+from ._shapes import TextureGenerationFields, TextureImageFields
+
+
+class ModelAssetTextureImages(TextureImageFields):
+    r"""columns and relationships of "model_asset_texture_images"."""
+
+
+class GetGenerationsTextureModelModelIDModelAssetTextureGenerations(
+    TextureGenerationFields[ModelAssetTextureImages]
+):
+    r"""columns and relationships of "model_asset_texture_generations"."""
 
 
 @dataclasses.dataclass(repr=False)
@@ -31,39 +40,6 @@ class GetGenerationsTextureModelModelIDResponseBody(Model):
     ] = api_field(
         "model_asset_texture_generations",
     )
-    additional_properties: Dict[str, Any] = extra_fields()
-
-
-@dataclasses.dataclass(repr=False)
-class GetGenerationsTextureModelModelIDModelAssetTextureGenerations(Model):
-    r"""columns and relationships of "model_asset_texture_generations"."""
-
-    created_at: Optional[str] = api_field("createdAt")
-    id: Optional[str] = api_field("id", nullable=True)
-    model_asset_texture_images: Optional[List[ModelAssetTextureImages]] = api_field(
-        "model_asset_texture_images",
-    )
-    negative_prompt: Optional[str] = api_field("negativePrompt", nullable=True)
-    prompt: Optional[str] = api_field("prompt")
-    seed: Optional[int] = api_field("seed", nullable=True)
-    status: Optional[Union[JobStatus, str]] = api_field(
-        "status",
-        description="The status of the current task.",
-    )
-    additional_properties: Dict[str, Any] = extra_fields()
-
-
-@dataclasses.dataclass(repr=False)
-class ModelAssetTextureImages(Model):
-    r"""columns and relationships of "model_asset_texture_images"."""
-
-    id: Optional[str] = api_field("id", nullable=True)
-    type: Optional[Union[ModelAssetTextureTypes, str]] = api_field(
-        "type",
-        default=ModelAssetTextureTypes.NORMAL,
-        description="When training model assets these are the texture types available to use.",
-    )
-    url: Optional[str] = api_field("url")
     additional_properties: Dict[str, Any] = extra_fields()
 
 

@@ -3,16 +3,38 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, Dict, List, Optional, Union
+from typing import Any, Dict, Optional
 
-from ..._display import generation_html, response_html
+from ..._display import response_html
 from ..._fields import api_field, extra_fields, path_param
 from ..._model import Model, OperationResponse, object_alias
-from ..shared.job_status import JobStatus
-from ..shared.sd_generation_schedulers import SdGenerationSchedulers
-from ..shared.sd_generation_style import SdGenerationStyle
-from ..shared.sd_versions import SdVersions
-from ..shared.variation_type import VariationType
+from ._shapes import (
+    ElementFields,
+    GeneratedImageFields,
+    GenerationElementFields,
+    GenerationFields,
+    VariationFields,
+)
+
+
+class GetGenerationByIDGeneratedImageVariationGeneric(VariationFields):
+    r"""columns and relationships of "generated_image_variation_generic"."""
+
+
+class GeneratedImages(GeneratedImageFields[GetGenerationByIDGeneratedImageVariationGeneric]):
+    r"""columns and relationships of "generated_images"."""
+
+
+class GetGenerationByIDLoras(ElementFields):
+    r"""Element used for the generation."""
+
+
+class GenerationElements(GenerationElementFields[GetGenerationByIDLoras]):
+    r"""This table captures the elements that are applied to Generations."""
+
+
+class GetGenerationByIDGenerations(GenerationFields[GeneratedImages, GenerationElements]):
+    r"""columns and relationships of "generations"."""
 
 
 @dataclasses.dataclass(repr=False)
@@ -23,186 +45,6 @@ class GetGenerationByIDResponseBody(Model):
         "generations_by_pk",
         nullable=True,
         description='columns and relationships of "generations"',
-    )
-    additional_properties: Dict[str, Any] = extra_fields()
-
-
-@dataclasses.dataclass(repr=False)
-class GetGenerationByIDGenerations(Model):
-    r"""columns and relationships of "generations"."""
-
-    created_at: Optional[str] = api_field("createdAt")
-    generated_images: Optional[List[GeneratedImages]] = api_field("generated_images")
-    generation_elements: Optional[List[GenerationElements]] = api_field("generation_elements")
-    guidance_scale: Optional[float] = api_field("guidanceScale", nullable=True)
-    id: Optional[str] = api_field("id", nullable=True)
-    image_height: Optional[int] = api_field("imageHeight")
-    image_width: Optional[int] = api_field("imageWidth")
-    inference_steps: Optional[int] = api_field("inferenceSteps", nullable=True)
-    init_strength: Optional[float] = api_field("initStrength", nullable=True)
-    model_id: Optional[str] = api_field("modelId", nullable=True)
-    negative_prompt: Optional[str] = api_field("negativePrompt", nullable=True)
-    photo_real: Optional[bool] = api_field(
-        "photoReal",
-        nullable=True,
-        description="If photoReal feature was used.",
-    )
-    photo_real_strength: Optional[float] = api_field(
-        "photoRealStrength",
-        nullable=True,
-        description="Depth of field of photoReal used. 0.55 is low, 0.5 is medium, and 0.45 is high. Default is 0.55.",
-    )
-    preset_style: Optional[Union[SdGenerationStyle, str]] = api_field(
-        "presetStyle",
-        description="The style to generate images with. When photoReal is enabled, use CINEMATIC, CREATIVE, VIBRANT, or NONE. When alchemy is disabled, use LEONARDO or NONE. When alchemy is enabled, use ANIME, CREATIVE, DYNAMIC, ENVIRONMENT, GENERAL, ILLUSTRATION, PHOTOGRAPHY, RAYTRACED, RENDER_3D, SKETCH_BW, SKETCH_COLOR, or NONE.",
-    )
-    prompt: Optional[str] = api_field("prompt")
-    prompt_magic: Optional[bool] = api_field(
-        "promptMagic",
-        nullable=True,
-        description="If prompt magic was used.",
-    )
-    prompt_magic_strength: Optional[float] = api_field(
-        "promptMagicStrength",
-        nullable=True,
-        description="Strength of prompt magic used.",
-    )
-    prompt_magic_version: Optional[str] = api_field(
-        "promptMagicVersion",
-        nullable=True,
-        description="Version of prompt magic used.",
-    )
-    public: Optional[bool] = api_field("public")
-    scheduler: Optional[Union[SdGenerationSchedulers, str]] = api_field(
-        "scheduler",
-        description="The scheduler to generate images with. Defaults to EULER_DISCRETE if not specified.",
-    )
-    sd_version: Optional[Union[SdVersions, str]] = api_field(
-        "sdVersion",
-        description="The base version of stable diffusion to use if not using a custom model. v1_5 is 1.5, v2 is 2.1, if not specified it will default to v1_5.",
-    )
-    seed: Optional[int] = api_field("seed", nullable=True)
-    status: Optional[Union[JobStatus, str]] = api_field(
-        "status",
-        description="The status of the current task.",
-    )
-    additional_properties: Dict[str, Any] = extra_fields()
-
-    def _repr_html_(self) -> str:
-        """Jupyter: the generation as a grid of its images with prompt, status, size, model, cost."""
-        return generation_html(self)
-
-
-@dataclasses.dataclass(repr=False)
-class GeneratedImages(Model):
-    r"""columns and relationships of "generated_images"."""
-
-    generated_image_variation_generics: Optional[
-        List[GetGenerationByIDGeneratedImageVariationGeneric]
-    ] = api_field(
-        "generated_image_variation_generics",
-    )
-    id: Optional[str] = api_field("id", nullable=True)
-    image_to_video: Optional[bool] = api_field(
-        "imageToVideo",
-        nullable=True,
-        description="If it is an image to video generation.",
-    )
-    like_count: Optional[int] = api_field("likeCount")
-    motion: Optional[bool] = api_field(
-        "motion",
-        nullable=True,
-        description="If generation is of motion type.",
-    )
-    motion_mp4_url: Optional[str] = api_field(
-        "motionMP4URL",
-        nullable=True,
-        description="The URL of the motion MP4.",
-    )
-    motion_model: Optional[str] = api_field(
-        "motionModel",
-        nullable=True,
-        description="The name of the motion model.",
-    )
-    motion_strength: Optional[int] = api_field(
-        "motionStrength",
-        nullable=True,
-        description="The motion strength.",
-    )
-    nsfw: Optional[bool] = api_field("nsfw")
-    url: Optional[str] = api_field("url")
-    additional_properties: Dict[str, Any] = extra_fields()
-
-
-@dataclasses.dataclass(repr=False)
-class GenerationElements(Model):
-    r"""This table captures the elements that are applied to Generations."""
-
-    id: Optional[int] = api_field("id", nullable=True)
-    lora: Optional[GetGenerationByIDLoras] = api_field(
-        "lora",
-        nullable=True,
-        description="Element used for the generation.",
-    )
-    weight_applied: Optional[float] = api_field("weightApplied", nullable=True)
-    additional_properties: Dict[str, Any] = extra_fields()
-
-
-@dataclasses.dataclass(repr=False)
-class GetGenerationByIDGeneratedImageVariationGeneric(Model):
-    r"""columns and relationships of "generated_image_variation_generic"."""
-
-    id: Optional[str] = api_field("id", nullable=True)
-    status: Optional[Union[JobStatus, str]] = api_field(
-        "status",
-        description="The status of the current task.",
-    )
-    transform_type: Optional[Union[VariationType, str]] = api_field(
-        "transformType",
-        description="The type of variation.",
-    )
-    url: Optional[str] = api_field("url", nullable=True)
-    additional_properties: Dict[str, Any] = extra_fields()
-
-
-@dataclasses.dataclass(repr=False)
-class GetGenerationByIDLoras(Model):
-    r"""Element used for the generation."""
-
-    ak_uuid: Optional[str] = api_field(
-        "akUUID",
-        nullable=True,
-        description="Unique identifier for the element. Elements can be found from the List Elements endpoint.",
-    )
-    base_model: Optional[Union[SdVersions, str]] = api_field(
-        "baseModel",
-        description="The base version of stable diffusion to use if not using a custom model. v1_5 is 1.5, v2 is 2.1, if not specified it will default to v1_5.",
-    )
-    description: Optional[str] = api_field(
-        "description",
-        nullable=True,
-        description="Description for the element",
-    )
-    name: Optional[str] = api_field("name", nullable=True, description="Name of the element")
-    url_image: Optional[str] = api_field(
-        "urlImage",
-        nullable=True,
-        description="URL of the element image",
-    )
-    weight_default: Optional[int] = api_field(
-        "weightDefault",
-        nullable=True,
-        description="Default weight for the element",
-    )
-    weight_max: Optional[int] = api_field(
-        "weightMax",
-        nullable=True,
-        description="Maximum weight for the element",
-    )
-    weight_min: Optional[int] = api_field(
-        "weightMin",
-        nullable=True,
-        description="Minimum weight for the element",
     )
     additional_properties: Dict[str, Any] = extra_fields()
 
