@@ -93,7 +93,7 @@ class Pipeline:
     ) -> ResponseT:
         prepared = op.prepare(request)
         timeout_pair, policy = self._options(timeout, retries)
-        response = self.send(
+        response = self._send(
             op.method,
             self.server_url + prepared.path,
             params=prepared.query,
@@ -113,7 +113,7 @@ class Pipeline:
         """GET a URL off the API (an image on the CDN): no ``Authorization`` header; the body
         is streamed into ``consume`` and retried as a whole if it is cut short."""
         timeout_pair, policy = self._options(timeout, retries)
-        result: ResultT = self.send(
+        result: ResultT = self._send(
             "GET", url, timeout=timeout_pair, policy=policy, authenticated=False, consume=consume
         )
         return result
@@ -123,7 +123,7 @@ class Pipeline:
         policy = self.retries if retries is None else RetryPolicy.from_config(retries)
         return normalize_timeout(timeout, self.timeout), policy
 
-    def send(
+    def _send(
         self,
         method: str,
         url: str,
@@ -178,9 +178,9 @@ class Pipeline:
                 if 200 <= status < 300:
                     _log_attempt(method, url, headers, status, attempt, sent_at)
                     return result if consume is not None else response
-                error = status_error(response, token)
-                retryable = status_is_retryable(method, status)
                 retry_after = parse_retry_after(response.headers.get("Retry-After"))
+                error = status_error(response, token, retry_after)
+                retryable = status_is_retryable(method, status)
             _log_attempt(method, url, headers, outcome, attempt, sent_at)
             wait = None
             if retryable:
@@ -214,7 +214,7 @@ class Pipeline:
                 raise errors.ResponseValidationError(
                     f"expected a JSON response, got Content-Type {content_type!r}",
                     status,
-                    response.text[:1000],
+                    response.text,
                     response,
                 )
             try:
@@ -232,19 +232,18 @@ class Pipeline:
         )
 
 
-def status_error(response: requests.Response, token: str) -> errors.SDKError:
+def status_error(
+    response: requests.Response, token: str, retry_after: Optional[float]
+) -> errors.SDKError:
     """The typed error for a non-2xx response, with the token scrubbed from its text."""
     status = response.status_code
     body = _redact(response.text, token)
     error, path, code = _leonardo_error_fields(body)
     message = error or response.reason or "API error"
-    retry_after = None
     if status >= 500:
         cls: Any = errors.ServerError
     elif status >= 400:
         cls = STATUS_ERRORS.get(status, errors.APIStatusError)
-        if status == 429:
-            retry_after = parse_retry_after(response.headers.get("Retry-After"))
     else:
         cls = errors.SDKError
         message = f"unexpected HTTP status {status}: {message}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Callable, Iterator, List, Optional, Sequence, Union
+from typing import TYPE_CHECKING, Callable, Iterator, List, Optional, Sequence, Union
 
 from . import _defaults
 from ._costs import CostMemo
@@ -16,10 +16,11 @@ from ._subclient import SubClient, params_of
 from ._waiting import wait_until_done
 from .models import errors, operations
 
-AnyGeneration = Union[
-    operations.GetGenerationByIDGenerations, operations.GetGenerationsByUserIDGenerations
-]
-AnyImage = Union[operations.GeneratedImages, operations.GetGenerationsByUserIDGeneratedImages]
+if TYPE_CHECKING:  # annotations only: evaluating them would import models eagerly
+    AnyGeneration = Union[
+        operations.GetGenerationByIDGenerations, operations.GetGenerationsByUserIDGenerations
+    ]
+    AnyImage = Union[operations.GeneratedImages, operations.GetGenerationsByUserIDGeneratedImages]
 
 CREATE_GENERATION = Operation(
     "create_generation",
