@@ -6,6 +6,7 @@ import pytest
 import responses
 
 import leonardoaisdk
+from leonardoaisdk.testing import LocalLeonardo
 
 TOKEN = "test-token-5f1d2c3b"
 BASE = "https://cloud.leonardo.ai/api/rest/v1"
@@ -20,3 +21,10 @@ def mock() -> Iterator[responses.RequestsMock]:
 @pytest.fixture
 def sdk() -> leonardoaisdk.LeonardoAiSDK:
     return leonardoaisdk.LeonardoAiSDK(bearer_auth=TOKEN, retry_config="none")
+
+
+@pytest.fixture
+def server(leonardo_server: LocalLeonardo) -> LocalLeonardo:
+    """The SDK's own pytest plugin's server; a module sets its options with
+    ``pytestmark = pytest.mark.leonardo(...)``."""
+    return leonardo_server

@@ -11,7 +11,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any, Dict, Iterator, List, Optional
+from typing import Any, Dict, List, Optional
 
 import pytest
 
@@ -20,10 +20,7 @@ from leonardoaisdk.testing import LocalLeonardo
 LEONARDO = str(Path(sys.executable).with_name("leonardo"))
 
 
-@pytest.fixture
-def server() -> Iterator[LocalLeonardo]:
-    with LocalLeonardo(complete_after=0.3) as running:
-        yield running
+pytestmark = pytest.mark.leonardo(complete_after=0.3)  # options of the `server` fixture
 
 
 def run(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import concurrent.futures
 import logging
 import threading
-from typing import Iterator, List, Tuple
+from typing import List, Tuple
 
 import pytest
 
@@ -19,10 +19,9 @@ THREADS = 16
 CALLS_PER_THREAD = 100
 
 
-@pytest.fixture
-def server() -> Iterator[LocalLeonardo]:
-    with LocalLeonardo(complete_after=0, api_key="secret-token-0123456789abcdef") as running:
-        yield running
+pytestmark = pytest.mark.leonardo(
+    complete_after=0, api_key="secret-token-0123456789abcdef"
+)  # options of the `server` fixture
 
 
 def test_sixteen_threads_share_one_sdk_and_each_call_gets_its_own_answer(

@@ -9,7 +9,7 @@ import socket
 import struct
 import time
 import zlib
-from typing import Any, Dict, Iterator, Optional, Tuple
+from typing import Any, Dict, Optional, Tuple
 
 import pytest
 import requests
@@ -46,10 +46,7 @@ class Client:
         return found
 
 
-@pytest.fixture
-def server() -> Iterator[LocalLeonardo]:
-    with LocalLeonardo(complete_after=0.2) as running:
-        yield running
+pytestmark = pytest.mark.leonardo(complete_after=0.2)  # options of the `server` fixture
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ import struct
 import subprocess
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Any, Dict, Iterator, List, Tuple
+from typing import Any, Dict, List, Tuple
 
 import pytest
 
@@ -34,10 +34,7 @@ CHROMIUM_FLAGS = [
 REQUIRE_BROWSER = os.environ.get("LEONARDO_REQUIRE_BROWSER") == "1"
 
 
-@pytest.fixture
-def server() -> Iterator[LocalLeonardo]:
-    with LocalLeonardo(complete_after=0) as running:
-        yield running
+pytestmark = pytest.mark.leonardo(complete_after=0)  # options of the `server` fixture
 
 
 @pytest.fixture

@@ -21,10 +21,7 @@ GET_BY_ID = "GET /generations/{id}"
 CDN = "GET /cdn/generations/{id}/{file}"
 
 
-@pytest.fixture
-def server() -> Iterator[LocalLeonardo]:
-    with LocalLeonardo(complete_after=0.6) as running:
-        yield running
+pytestmark = pytest.mark.leonardo(complete_after=0.6)  # options of the `server` fixture
 
 
 def make_sdk(server: LocalLeonardo, **options: Any) -> leonardoaisdk.LeonardoAiSDK:

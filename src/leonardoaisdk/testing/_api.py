@@ -343,7 +343,7 @@ def _png_for(job: Job, index: int) -> bytes:
     return _render(p["width"], p["height"], (p["prompt"], p["seed"], index))
 
 
-@functools.lru_cache(maxsize=256)
+@functools.lru_cache(maxsize=64)  # up to ~10 MB of PNGs
 def _render(width: int, height: int, identity: Tuple[Any, ...]) -> bytes:
     return _png.render_png(width, height, *identity)
 
