@@ -25,10 +25,6 @@ class Fault:
     content_type: Optional[str] = None
     truncate: bool = False
 
-    @property
-    def refuses(self) -> bool:
-        return self.status is not None and self.status >= 400
-
 
 class FaultRegistry:
     def __init__(self) -> None:

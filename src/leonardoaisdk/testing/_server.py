@@ -203,17 +203,15 @@ class LocalLeonardo:
             return
         if fault.delay:
             time.sleep(fault.delay)
-        if fault.refuses:
-            assert fault.status is not None
-            reply = _api.status_reply(fault.status)
-            if fault.body is not None:
-                reply.body = _bytes(fault.body)
+        status = fault.status
+        if status is not None and status >= 400:
+            reply = _api.status_reply(status)  # refused: the request is not processed
         else:
             reply = self._api.handle(found, request)
-            if fault.status is not None:
-                reply.status = fault.status
-            if fault.body is not None:
-                reply.body = _bytes(fault.body)
+            if status is not None:
+                reply.status = status
+        if fault.body is not None:
+            reply.body = _bytes(fault.body)
         if fault.content_type is not None:
             reply.content_type = fault.content_type
         if fault.retry_after is not None:
