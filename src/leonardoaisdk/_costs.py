@@ -43,8 +43,6 @@ class CostMemo:
         with self._lock:
             for generation in found:
                 cost = self._costs.get(getattr(generation, "id", None) or "")
-                if cost is not None:
-                    generation.__dict__[COST_ATTRIBUTE] = (
-                        cost  # not a field: eq/repr/to_dict ignore it
-                    )
+                if cost is not None:  # not a field, so eq, repr and to_dict ignore it
+                    generation.__dict__[COST_ATTRIBUTE] = cost
         return response

@@ -190,9 +190,7 @@ def cmd_generate(args: argparse.Namespace, out: Output) -> None:
 
 
 def cmd_get(args: argparse.Namespace, out: Output) -> None:
-    generation = _sdk(args).generation.get_generation_by_id(args.id).object.generations_by_pk
-    if generation is None:
-        raise errors.NotFoundError(f"generation {args.id} not found")
+    generation = _sdk(args).generation._existing_generation(args.id)
     _describe(generation, out)
     out.data(generation.to_dict())
 
@@ -224,8 +222,9 @@ def cmd_download(args: argparse.Namespace, out: Output) -> None:
 
 def cmd_delete(args: argparse.Namespace, out: Output) -> None:
     deleted = _sdk(args).generation.delete_generation_by_id(args.id).object.delete_generations_by_pk
-    out.line(f"deleted {deleted.id if deleted else args.id}")
-    out.data({"id": deleted.id if deleted else args.id})
+    deleted_id = deleted.id if deleted else args.id
+    out.line(f"deleted {deleted_id}")
+    out.data({"id": deleted_id})
 
 
 def cmd_serve(args: argparse.Namespace, out: Output) -> None:

@@ -395,8 +395,9 @@ class Generation(SubClient):
         return saved
 
     def _existing_generation(
-        self, id: str, timeout: TimeoutArg, retries: RetriesArg
+        self, id: str, timeout: TimeoutArg = None, retries: RetriesArg = None
     ) -> operations.GetGenerationByIDGenerations:
+        """Generation ``id``, or ``errors.NotFoundError`` (also when the API answers null)."""
         body = self.get_generation_by_id(id, timeout=timeout, retries=retries).object
         found = body.generations_by_pk if body is not None else None
         if found is None:
