@@ -41,3 +41,9 @@ WAIT_MAX_POLL_INTERVAL = 10.0
 
 LIST_PAGE_SIZE = 50
 DOWNLOAD_CHUNK_BYTES = 64 * 1024
+
+MAX_RESPONSE_BYTES = 32 * 1024 * 1024
+"""An API answer larger than this (counted after decompression) is refused, unread:
+``ResponseValidationError``. A page of 50 generations is about 100 KiB."""
+MAX_DOWNLOAD_BYTES = 1024 * 1024 * 1024
+"""One downloaded image or video larger than this (after decompression) is refused and deleted."""

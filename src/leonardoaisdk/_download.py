@@ -9,12 +9,17 @@ import posixpath
 import re
 import secrets
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Any, Callable, List, Optional, Sequence, Union
 from urllib.parse import urlsplit
 
 import requests
 
 from . import _defaults
+from .models import errors
+
+if TYPE_CHECKING:
+    from ._pipeline import Pipeline, TimeoutArg
+    from ._retry import RetriesArg
 
 EXTENSIONS = {".png", ".jpg", ".jpeg", ".webp", ".gif", ".mp4"}
 TYPE_EXTENSIONS = {
@@ -60,3 +65,40 @@ def save_to(folder: Path, stem: str, url: str) -> Callable[[requests.Response], 
         return target
 
     return consume
+
+
+def download_generation(
+    pipeline: Pipeline,
+    generation: Any,
+    dest_dir: Union[str, os.PathLike[str]],
+    timeout: TimeoutArg = None,
+    retries: RetriesArg = None,
+) -> List[Path]:
+    """Save every image (and motion video) of a COMPLETE generation into ``dest_dir``."""
+    if str(generation.status) != "COMPLETE":
+        raise errors.RequestValidationError(
+            f"generation {generation.id} is {generation.status}: "
+            "wait_for_generation() before downloading"
+        )
+    folder = Path(dest_dir)
+    stem = safe_stem(generation.id or "generation")
+    saved: List[Path] = []
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        images: Sequence[Optional[Any]] = generation.generated_images or []
+        for index, image in enumerate(images):
+            if image is None:
+                continue
+            wanted = [
+                (image.url, f"{stem}-{index}"),
+                (image.motion_mp4_url, f"{stem}-{index}-motion"),
+            ]
+            for url, name in wanted:
+                if not url:
+                    continue
+                if not url.lower().startswith(("https://", "http://")):
+                    raise errors.ResponseValidationError(f"not an http(s) image URL: {url!r}")
+                saved.append(pipeline.download(url, save_to(folder, name, url), timeout, retries))
+    except OSError as exc:
+        raise errors.SDKError(f"cannot save images of {generation.id} in {folder}: {exc}") from exc
+    return saved

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterator, List, Optional, Sequence, Union
+from typing import TYPE_CHECKING, Callable, Iterator, List, Optional, Union
 
 from . import _defaults
 from ._costs import CostMemo
-from ._download import safe_stem, save_to
+from ._download import download_generation
 from ._operation import Operation
 from ._pipeline import Pipeline, TimeoutArg
 from ._retry import RetriesArg
@@ -20,7 +20,6 @@ if TYPE_CHECKING:  # annotations only: evaluating them would import models eager
     AnyGeneration = Union[
         operations.GetGenerationByIDGenerations, operations.GetGenerationsByUserIDGenerations
     ]
-    AnyImage = Union[operations.GeneratedImages, operations.GetGenerationsByUserIDGeneratedImages]
 
 CREATE_GENERATION = Operation(
     "create_generation",
@@ -362,37 +361,7 @@ class Generation(SubClient):
             if isinstance(generation_or_id, str)
             else generation_or_id
         )
-        if str(generation.status) != "COMPLETE":
-            raise errors.RequestValidationError(
-                f"generation {generation.id} is {generation.status}: "
-                "wait_for_generation() before downloading"
-            )
-        folder = Path(dest_dir)
-        stem = safe_stem(generation.id or "generation")
-        saved: List[Path] = []
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            images: Sequence[AnyImage] = generation.generated_images or []
-            for index, image in enumerate(images):
-                if image is None:
-                    continue
-                wanted = [
-                    (image.url, f"{stem}-{index}"),
-                    (image.motion_mp4_url, f"{stem}-{index}-motion"),
-                ]
-                for url, name in wanted:
-                    if not url:
-                        continue
-                    if not url.lower().startswith(("https://", "http://")):
-                        raise errors.ResponseValidationError(f"not an http(s) image URL: {url!r}")
-                    saved.append(
-                        self._pipeline.download(url, save_to(folder, name, url), timeout, retries)
-                    )
-        except OSError as exc:
-            raise errors.SDKError(
-                f"cannot save images of {generation.id} in {folder}: {exc}"
-            ) from exc
-        return saved
+        return download_generation(self._pipeline, generation, dest_dir, timeout, retries)
 
     def _existing_generation(
         self, id: str, timeout: TimeoutArg = None, retries: RetriesArg = None
