@@ -1,59 +1,211 @@
-"""Saving a URL's body to a file atomically: streamed to a temporary file in the same folder,
-then renamed over the target. An interrupted download leaves no partial file behind."""
+"""Saving a generation's images and videos to files.
+
+Every URL is checked before any connection (http(s), a host, not link-local). Every body is
+checked before anything is written: its Content-Type and its leading bytes must be an image or
+video the SDK knows, and it may not grow past a size cap. It is streamed to a temporary file in
+the same folder, then renamed over the target: an interrupted or refused download leaves no
+partial file behind.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import ipaddress
 import os
-import posixpath
 import re
 import secrets
+import socket
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, List, Optional, Sequence, Union
-from urllib.parse import urlsplit
-
-import requests
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Callable,
+    Iterator,
+    List,
+    Optional,
+    Sequence,
+    Tuple,
+    Union,
+)
+from urllib.parse import urlsplit, urlunsplit
 
 from . import _defaults
 from .models import errors
 
 if TYPE_CHECKING:
+    import requests
+
     from ._pipeline import Pipeline, TimeoutArg
     from ._retry import RetriesArg
 
-EXTENSIONS = {".png", ".jpg", ".jpeg", ".webp", ".gif", ".mp4"}
-TYPE_EXTENSIONS = {
-    "image/png": ".png",
-    "image/jpeg": ".jpg",
-    "image/webp": ".webp",
-    "video/mp4": ".mp4",
-}
+SIGNATURE_BYTES = 12
+"""Enough leading bytes to recognise every format below (WebP needs 12)."""
+
+UNTYPED_MEDIA = {"", "application/octet-stream"}
+"""Content-Types that say nothing: accepted only when the bytes are a known image or video."""
+
+STEM_LENGTH = 100
+HASH_LENGTH = 8
 
 
-def safe_stem(text: str) -> str:
-    """A file name stem from an id: no separators or dot-prefixes, so no path traversal."""
-    stem = re.sub(r"[^A-Za-z0-9_-]", "_", text).strip("_")
-    return stem[:100] or "generation"
+def detect_extension(head: bytes) -> Optional[str]:
+    """The file extension for the format ``head`` (a body's first bytes) starts with, if known."""
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return ".png"
+    if head.startswith(b"\xff\xd8\xff"):
+        return ".jpg"
+    if head.startswith((b"GIF87a", b"GIF89a")):
+        return ".gif"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return ".webp"
+    if head[4:8] == b"ftyp":
+        return ".mp4"
+    return None
 
 
-def extension_for(url: str, content_type: str) -> str:
-    suffix = posixpath.splitext(urlsplit(url).path)[1].lower()
-    if suffix in EXTENSIONS:
-        return suffix
-    return TYPE_EXTENSIONS.get(content_type.split(";", 1)[0].strip().lower(), ".bin")
+def safe_stem(generation_id: str) -> str:
+    """A file name stem for an id, unique per id, with no separators or dot-prefixes.
+
+    An id made only of ``[a-z0-9_-]`` (a UUID) is its own stem. Any other id keeps a readable,
+    sanitized part and gains ``~<hash of the id>``: sanitizing maps many ids to one text
+    (``job.1``, ``job/1``), and ``~`` never occurs in an unchanged stem, so no two ids share a
+    stem. Upper case counts as a change, because ``A`` and ``a`` are one file on macOS and
+    Windows. (Not ``.``: Windows reserves ``CON.<anything>``.)
+    """
+    readable = re.sub(r"[^A-Za-z0-9_-]", "_", generation_id).strip("_").lstrip("-")
+    readable = readable[:STEM_LENGTH]
+    if readable == generation_id and re.fullmatch(r"[a-z0-9_-]+", readable):
+        return readable
+    digest = hashlib.sha256(generation_id.encode("utf-8", "surrogatepass")).hexdigest()
+    return f"{readable or 'generation'}~{digest[:HASH_LENGTH]}"
 
 
-def save_to(folder: Path, stem: str, url: str) -> Callable[[requests.Response], Path]:
-    """A ``consume`` function for the pipeline that saves the body as ``folder/stem.<ext>``."""
+def url_for_messages(url: str) -> str:
+    """``url`` without user info, query or fragment: presigned URLs carry signatures there."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "<malformed URL>"
+    host = parts.netloc.rpartition("@")[2]
+    return urlunsplit((parts.scheme, host, parts.path, "", ""))
+
+
+def _literal_address(host: str) -> Optional[Union[ipaddress.IPv4Address, ipaddress.IPv6Address]]:
+    """The address ``host`` spells, if it is a literal; names are never resolved."""
+    host = host.rstrip(".")
+    try:
+        return ipaddress.ip_address(host.split("%", 1)[0])  # an IPv6 zone id does not matter
+    except ValueError:
+        pass
+    # The system resolver reads inet_aton's shorthands as addresses without any lookup:
+    # 2852039166, 0xa9fea9fe and 169.254.43518 all connect to 169.254.169.254.
+    if host and set(host.lower()) <= set("0123456789abcdefx."):
+        with contextlib.suppress(OSError):
+            return ipaddress.IPv4Address(socket.inet_aton(host))
+    return None
+
+
+def is_link_local(host: str) -> bool:
+    """Whether ``host`` is a literal link-local address (where cloud metadata services live),
+    also written as an IPv4-mapped (``::ffff:169.254.169.254``) or -compatible IPv6 address."""
+    address = _literal_address(host)
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            address = address.ipv4_mapped
+        elif int(address) >> 32 == 0:
+            address = ipaddress.IPv4Address(int(address))
+    return address is not None and address.is_link_local
+
+
+def check_image_url(url: str) -> None:
+    """Refuse, before any connection, a URL the SDK must not fetch."""
+    shown = url_for_messages(url)
+    if not url.lower().startswith(("https://", "http://")):
+        raise errors.ResponseValidationError(f"not an http(s) image URL: {shown!r}")
+    try:
+        host = urlsplit(url).hostname
+    except ValueError:  # e.g. an unclosed "[" of an IPv6 literal
+        host = None
+    if not host:
+        raise errors.ResponseValidationError(f"image URL {shown!r} has no host")
+    if is_link_local(host):
+        raise errors.ResponseValidationError(
+            f"refused image URL {shown!r}: {host} is a link-local address "
+            "(where cloud metadata services answer), not a CDN"
+        )
+
+
+def _capped(
+    chunks: Iterator[bytes], max_bytes: int, shown: str, response: requests.Response
+) -> Iterator[bytes]:
+    """``chunks`` (decompressed), stopping with an error as soon as more than ``max_bytes``
+    arrived: a gzip body can inflate far past its Content-Length."""
+    received = 0
+    for chunk in chunks:
+        received += len(chunk)
+        if received > max_bytes:
+            raise _too_large(shown, max_bytes, response)
+        yield chunk
+
+
+def _too_large(shown: str, max_bytes: int, response: requests.Response) -> errors.SDKError:
+    return errors.ResponseValidationError(
+        f"{shown} is larger than the download limit of {max_bytes} bytes; nothing was saved",
+        response.status_code,
+        "",
+        response,
+    )
+
+
+def _checked_extension(response: requests.Response, head: bytes, shown: str) -> str:
+    """The extension for a body that is an image or video by its Content-Type and its bytes."""
+    content_type = response.headers.get("Content-Type", "")
+    media_type = content_type.split(";", 1)[0].strip().lower()
+    extension = detect_extension(head)
+    declared_ok = media_type.startswith(("image/", "video/")) or media_type in UNTYPED_MEDIA
+    if declared_ok and extension is not None:
+        return extension
+    found = f"Content-Type {media_type!r}" if media_type else "no Content-Type"
+    raise errors.ResponseValidationError(
+        f"{shown} is not an image or video: {found}, body starting {head[:16]!r}; "
+        "nothing was saved",
+        response.status_code,
+        "",
+        response,
+    )
+
+
+def save_to(
+    folder: Path, stem: str, url: str, max_bytes: int = _defaults.MAX_DOWNLOAD_BYTES
+) -> Callable[[requests.Response], Path]:
+    """A ``consume`` function for the pipeline that saves the body as ``folder/stem.<ext>``,
+    the extension chosen by the body's format."""
 
     def consume(response: requests.Response) -> Path:
-        target = folder / (stem + extension_for(url, response.headers.get("Content-Type", "")))
+        shown = url_for_messages(url)
+        if not response.headers.get("Content-Encoding"):
+            declared = response.headers.get("Content-Length", "")
+            if declared.isdigit() and int(declared) > max_bytes:
+                raise _too_large(shown, max_bytes, response)
+        body = _capped(
+            response.iter_content(_defaults.DOWNLOAD_CHUNK_BYTES), max_bytes, shown, response
+        )
+        head: List[bytes] = []
+        for chunk in body:
+            head.append(chunk)
+            if sum(map(len, head)) >= SIGNATURE_BYTES:
+                break
+        extension = _checked_extension(response, b"".join(head), shown)
+        target = folder / (stem + extension)
         temporary = folder / f".{target.name}.{secrets.token_hex(6)}.part"
         # O_EXCL: never reuse someone's file; 0o666 lets the umask decide, as for any new file.
         handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
         try:
             with os.fdopen(handle, "wb") as out:
-                for chunk in response.iter_content(_defaults.DOWNLOAD_CHUNK_BYTES):
+                for chunk in head:
+                    out.write(chunk)
+                for chunk in body:
                     out.write(chunk)
                 out.flush()
                 os.fsync(out.fileno())
@@ -67,38 +219,105 @@ def save_to(folder: Path, stem: str, url: str) -> Callable[[requests.Response], 
     return consume
 
 
+def _what(value: Any) -> str:
+    return "None" if value is None else type(value).__name__
+
+
+def _checked_folder(dest_dir: Any) -> Path:
+    path: Any = None
+    if isinstance(dest_dir, (str, os.PathLike)):
+        with contextlib.suppress(TypeError):
+            path = os.fspath(dest_dir)
+    if not isinstance(path, str) or not path or "\0" in path:
+        passed = repr(dest_dir) if isinstance(dest_dir, str) else _what(dest_dir)
+        raise errors.RequestValidationError(
+            f"dest_dir must be the folder to save into, as a str or pathlib.Path, not {passed}"
+        )
+    return Path(path)
+
+
+def _checked_max_bytes(max_bytes: Optional[int]) -> int:
+    if max_bytes is None:
+        return _defaults.MAX_DOWNLOAD_BYTES
+    if isinstance(max_bytes, bool) or not isinstance(max_bytes, int) or max_bytes < 1:
+        raise errors.RequestValidationError(
+            f"max_bytes must be a positive int (bytes per file), not {max_bytes!r}"
+        )
+    return max_bytes
+
+
+def _planned_files(generation: Any) -> Tuple[str, List[Tuple[str, str]]]:
+    """The generation's id and its ``(url, file stem)`` pairs, every URL checked."""
+    if isinstance(generation, (str, bytes)) or not (
+        hasattr(generation, "generated_images") and hasattr(generation, "status")
+    ):
+        raise errors.RequestValidationError(
+            "download_images() takes a generation id (str) or a generation as "
+            "get_generation_by_id, wait_for_generation or get_generations_by_user_id return it, "
+            f"not {_what(generation)}"
+        )
+    generation_id = getattr(generation, "id", None)
+    if generation_id is not None and not isinstance(generation_id, str):
+        raise errors.RequestValidationError(
+            f"the generation's id must be a str, not {_what(generation_id)}"
+        )
+    if str(generation.status) != "COMPLETE":
+        raise errors.RequestValidationError(
+            f"generation {generation_id} is {generation.status}: "
+            "wait_for_generation() before downloading"
+        )
+    images: Sequence[Any] = generation.generated_images or []
+    if not isinstance(images, (list, tuple)):
+        raise errors.RequestValidationError(
+            f"the generation's generated_images must be a list, not {_what(images)}"
+        )
+    stem = safe_stem(generation_id or "")
+    planned: List[Tuple[str, str]] = []
+    for index, image in enumerate(images):
+        if image is None:
+            continue
+        wanted = [
+            (getattr(image, "url", None), f"{stem}-{index}"),
+            (getattr(image, "motion_mp4_url", None), f"{stem}-{index}-motion"),
+        ]
+        for url, name in wanted:
+            if not url:
+                continue
+            if not isinstance(url, str):
+                raise errors.RequestValidationError(
+                    f"image {index} of generation {generation_id}: a URL must be a str, "
+                    f"not {_what(url)}"
+                )
+            check_image_url(url)
+            planned.append((url, name))
+    return generation_id or "", planned
+
+
 def download_generation(
     pipeline: Pipeline,
     generation: Any,
     dest_dir: Union[str, os.PathLike[str]],
     timeout: TimeoutArg = None,
     retries: RetriesArg = None,
+    *,
+    max_bytes: Optional[int] = None,
 ) -> List[Path]:
-    """Save every image (and motion video) of a COMPLETE generation into ``dest_dir``."""
-    if str(generation.status) != "COMPLETE":
-        raise errors.RequestValidationError(
-            f"generation {generation.id} is {generation.status}: "
-            "wait_for_generation() before downloading"
-        )
-    folder = Path(dest_dir)
-    stem = safe_stem(generation.id or "generation")
+    """Save every image (and motion video) of a COMPLETE generation into ``dest_dir``.
+
+    Each file may hold at most ``max_bytes`` (decompressed; default
+    ``_defaults.MAX_DOWNLOAD_BYTES``). Every argument and every URL is checked before the
+    first request, so a bad one saves nothing.
+    """
+    folder = _checked_folder(dest_dir)
+    limit = _checked_max_bytes(max_bytes)
+    generation_id, planned = _planned_files(generation)
     saved: List[Path] = []
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        images: Sequence[Optional[Any]] = generation.generated_images or []
-        for index, image in enumerate(images):
-            if image is None:
-                continue
-            wanted = [
-                (image.url, f"{stem}-{index}"),
-                (image.motion_mp4_url, f"{stem}-{index}-motion"),
-            ]
-            for url, name in wanted:
-                if not url:
-                    continue
-                if not url.lower().startswith(("https://", "http://")):
-                    raise errors.ResponseValidationError(f"not an http(s) image URL: {url!r}")
-                saved.append(pipeline.download(url, save_to(folder, name, url), timeout, retries))
+        for url, name in planned:
+            saved.append(
+                pipeline.download(url, save_to(folder, name, url, limit), timeout, retries)
+            )
     except OSError as exc:
-        raise errors.SDKError(f"cannot save images of {generation.id} in {folder}: {exc}") from exc
+        raise errors.SDKError(f"cannot save images of {generation_id} in {folder}: {exc}") from exc
     return saved
