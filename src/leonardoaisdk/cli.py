@@ -2,12 +2,15 @@
 
 The key comes from ``--api-key`` or ``LEONARDO_API_KEY``. ``--api-key``, ``--server-url`` and
 ``--json`` may stand before or after the subcommand. API and network errors print one line to
-stderr and exit 1; usage errors exit 2; Ctrl+C exits 130.
+stderr (``leonardo: error: ...``) and exit 1; usage errors exit 2; Ctrl+C exits 130. Text from
+the server is printed with control characters escaped and the API key removed.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import dataclasses
 import json
 import os
 import sys
@@ -85,26 +88,67 @@ def _wait_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--poll-interval", type=float, default=_defaults.WAIT_POLL_INTERVAL)
 
 
-class Output:
-    """Human lines to stdout, or JSON; progress to stderr only when it is a terminal."""
+REDACTED = "[REDACTED]"
+MIN_SECRET_LENGTH = 6
+"""A shorter API key is not redacted: it cannot be a real key, and replacing it would turn
+ordinary words of the output into ``[REDACTED]``."""
 
-    def __init__(self, as_json: bool, out: TextIO = sys.stdout, err: TextIO = sys.stderr) -> None:
+
+def printable(text: str) -> str:
+    """``text`` with every non-printable character escaped as ``repr`` would (``\\n``,
+    ``\\x1b``, ``\\u202e``): server text must neither break the CLI's lines nor send
+    escape sequences to the terminal."""
+    if text.isprintable():
+        return text
+    return "".join(char if char.isprintable() else repr(char)[1:-1] for char in text)
+
+
+class Output:
+    """Human lines to stdout, or JSON; progress to stderr only when it is a terminal.
+
+    Everything printed passes through :meth:`safe` (or, for JSON, :meth:`redact`): the API key
+    is removed and control characters are escaped, whatever the server sent.
+    """
+
+    def __init__(
+        self,
+        as_json: bool,
+        out: Optional[TextIO] = None,
+        err: Optional[TextIO] = None,
+        secrets: Sequence[str] = (),
+    ) -> None:
         self.as_json = as_json
-        self.out = out
-        self.err = err
+        self.out = out or sys.stdout
+        self.err = err or sys.stderr
+        # A secret also as JSON writes it (quotes and backslashes escaped).
+        long_enough = [s for s in secrets if len(s) >= MIN_SECRET_LENGTH]
+        forms = {form for s in long_enough for form in (s, json.dumps(s)[1:-1])}
+        self._secrets = sorted(forms, key=len, reverse=True)
         self._progress_shown = False
+
+    def redact(self, text: str) -> str:
+        for secret in self._secrets:
+            text = text.replace(secret, REDACTED)
+        return text
+
+    def safe(self, text: str) -> str:
+        return printable(self.redact(text))
 
     def line(self, text: str) -> None:
         if not self.as_json:
-            print(text, file=self.out)
+            print(self.safe(text), file=self.out)
 
     def data(self, value: Any) -> None:
         if self.as_json:
-            print(json.dumps(value, indent=2, default=str), file=self.out)
+            # ensure_ascii (the default) escapes every control and non-ASCII character.
+            print(self.redact(json.dumps(value, indent=2, default=str)), file=self.out)
+
+    def error(self, text: str) -> None:
+        print(f"leonardo: error: {self.safe(text)}", file=self.err)
 
     def progress(self, text: str) -> None:
         if self.err.isatty():
-            self.err.write(f"\r\x1b[K{text}")
+            self.err.write(f"\r\x1b[K{self.safe(text)}")
             self.err.flush()
             self._progress_shown = True
 
@@ -115,10 +159,15 @@ class Output:
             self._progress_shown = False
 
 
+def _api_key(args: argparse.Namespace) -> Optional[str]:
+    key: Optional[str] = getattr(args, "api_key", None) or os.environ.get(_defaults.API_KEY_ENV)
+    return key
+
+
 def _sdk(args: argparse.Namespace) -> Any:
     from .sdk import LeonardoAiSDK
 
-    key = getattr(args, "api_key", None) or os.environ.get(_defaults.API_KEY_ENV)
+    key = _api_key(args)
     if not key:
         raise errors.ConfigurationError(
             f"no API key: pass --api-key KEY or set {_defaults.API_KEY_ENV} "
@@ -127,21 +176,64 @@ def _sdk(args: argparse.Namespace) -> Any:
     return LeonardoAiSDK(bearer_auth=key, server_url=getattr(args, "server_url", None))
 
 
+# The API may leave out any field, or send null for it: commands read answers only through
+# these, never assuming a field is there.
+
+
+def _field(value: Any, *names: str) -> Any:
+    """``value.<name>.<name>...``, or None as soon as a link is missing or null."""
+    for name in names:
+        if value is None:
+            return None
+        value = getattr(value, name, None)
+    return value
+
+
+def _items(value: Any) -> List[Any]:
+    """The non-null entries of a list field (``[]`` if it is missing or not a list)."""
+    return [item for item in value if item is not None] if isinstance(value, list) else []
+
+
+def _known(value: Any) -> str:
+    return "?" if value is None else str(value)
+
+
+def _without_null_items(value: Any) -> Any:
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = [f.name for f in dataclasses.fields(value) if f.init]
+        return dataclasses.replace(
+            value, **{name: _without_null_items(getattr(value, name)) for name in fields}
+        )
+    if isinstance(value, list):
+        return [_without_null_items(item) for item in value if item is not None]
+    return value
+
+
+def _as_json(model: Any) -> Any:
+    """``model.to_dict()``; a model cannot encode the ``null`` entries of lists it was decoded
+    from (``generated_images: [null]``), so those are left out if they stop it."""
+    try:
+        return model.to_dict()
+    except errors.SDKError:
+        return _without_null_items(model).to_dict()
+
+
 def _describe(generation: Any, out: Output) -> None:
-    out.line(
-        f"{generation.id}  {generation.status}  {generation.image_width}x{generation.image_height}"
-    )
-    out.line(f"  prompt: {generation.prompt}")
-    out.line(f"  model:  {generation.model_id}   created: {generation.created_at}")
-    for image in generation.generated_images or []:
-        out.line(f"  image:  {image.url}")
+    width, height = _known(generation.image_width), _known(generation.image_height)
+    out.line(f"{_known(generation.id)}  {_known(generation.status)}  {width}x{height}")
+    out.line(f"  prompt: {_known(generation.prompt)}")
+    out.line(f"  model:  {_known(generation.model_id)}   created: {_known(generation.created_at)}")
+    for image in _items(generation.generated_images):
+        if _field(image, "url"):
+            out.line(f"  image:  {image.url}")
 
 
 def _wait(sdk: Any, generation_id: str, args: argparse.Namespace, out: Output) -> Any:
     started = time.monotonic()
 
     def show(generation: Any) -> None:
-        out.progress(f"{generation_id}: {generation.status} ({time.monotonic() - started:.0f} s)")
+        status = _known(_field(generation, "status"))
+        out.progress(f"{generation_id}: {status} ({time.monotonic() - started:.0f} s)")
 
     try:
         return sdk.generation.wait_for_generation(
@@ -174,16 +266,19 @@ def cmd_generate(args: argparse.Namespace, out: Output) -> None:
     request = operations.CreateGenerationRequestBody(
         prompt=args.prompt, **{k: v for k, v in options.items() if v is not None}
     )
-    job = sdk.generation.create_generation(request).object.sd_generation_job
-    out.line(f"started {job.generation_id} (cost: {job.api_credit_cost} credits)")
-    result: Dict[str, Any] = {
-        "generationId": job.generation_id,
-        "apiCreditCost": job.api_credit_cost,
-    }
+    job = _field(sdk.generation.create_generation(request), "object", "sd_generation_job")
+    generation_id = _field(job, "generation_id")
+    if not isinstance(generation_id, str) or not generation_id:
+        raise errors.ResponseValidationError(
+            "POST /generations answered without a generation id; the job may have started"
+        )
+    cost = _field(job, "api_credit_cost")
+    out.line(f"started {generation_id} (cost: {'unknown' if cost is None else f'{cost} credits'})")
+    result: Dict[str, Any] = {"generationId": generation_id, "apiCreditCost": cost}
     if args.wait or args.out is not None:
-        generation = _wait(sdk, job.generation_id, args, out)
+        generation = _wait(sdk, generation_id, args, out)
         _describe(generation, out)
-        result["generation"] = generation.to_dict()
+        result["generation"] = _as_json(generation)
         if args.out is not None:
             result["files"] = _save(sdk, generation, args.out, out)
     out.data(result)
@@ -192,28 +287,39 @@ def cmd_generate(args: argparse.Namespace, out: Output) -> None:
 def cmd_get(args: argparse.Namespace, out: Output) -> None:
     generation = _sdk(args).generation._existing_generation(args.id)
     _describe(generation, out)
-    out.data(generation.to_dict())
+    if out.as_json:
+        out.data(_as_json(generation))
+
+
+def _own_user_id(sdk: Any) -> str:
+    details = _items(_field(sdk.user.get_user_self(), "object", "user_details"))
+    user_id = _field(details[0], "user", "id") if details else None
+    if not isinstance(user_id, str) or not user_id:
+        raise errors.ResponseValidationError(
+            "GET /me did not say which user the API key belongs to: pass --user-id"
+        )
+    return user_id
 
 
 def cmd_list(args: argparse.Namespace, out: Output) -> None:
     sdk = _sdk(args)
-    user_id = args.user_id or sdk.user.get_user_self().object.user_details[0].user.id
-    generations = (
-        sdk.generation.get_generations_by_user_id(user_id, limit=args.limit).object.generations
-        or []
-    )
+    user_id = args.user_id or _own_user_id(sdk)
+    response = sdk.generation.get_generations_by_user_id(user_id, limit=args.limit)
+    generations = _items(_field(response, "object", "generations"))
     for g in generations:
-        prompt = (g.prompt or "")[:60]
-        out.line(f"{g.id}  {g.status!s:<8}  {g.created_at}  {prompt}")
+        prompt = _known(g.prompt)[:60]
+        out.line(f"{_known(g.id)}  {_known(g.status):<8}  {_known(g.created_at)}  {prompt}")
     if not generations:
         out.line("no generations")
-    out.data([g.to_dict() for g in generations])
+    if out.as_json:
+        out.data([_as_json(g) for g in generations])
 
 
 def cmd_wait(args: argparse.Namespace, out: Output) -> None:
     generation = _wait(_sdk(args), args.id, args, out)
     _describe(generation, out)
-    out.data(generation.to_dict())
+    if out.as_json:
+        out.data(_as_json(generation))
 
 
 def cmd_download(args: argparse.Namespace, out: Output) -> None:
@@ -221,8 +327,8 @@ def cmd_download(args: argparse.Namespace, out: Output) -> None:
 
 
 def cmd_delete(args: argparse.Namespace, out: Output) -> None:
-    deleted = _sdk(args).generation.delete_generation_by_id(args.id).object.delete_generations_by_pk
-    deleted_id = deleted.id if deleted else args.id
+    response = _sdk(args).generation.delete_generation_by_id(args.id)
+    deleted_id = _field(response, "object", "delete_generations_by_pk", "id") or args.id
     out.line(f"deleted {deleted_id}")
     out.data({"id": deleted_id})
 
@@ -247,14 +353,31 @@ COMMANDS: Dict[str, Callable[[argparse.Namespace, Output], None]] = {
 }
 
 
+def _tolerate_unencodable_text() -> None:
+    # A prompt in any script must not crash the CLI on an ASCII or cp1252 console.
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     args = build_parser().parse_args(argv)
-    out = Output(getattr(args, "json", False))
+    _tolerate_unencodable_text()
+    key = _api_key(args)
+    out = Output(getattr(args, "json", False), secrets=[key] if key else [])
     try:
         COMMANDS[args.command](args, out)
-    except errors.SDKError as exc:
+        out.out.flush()  # here, not at exit, so that a closed pipe is caught below
+    except errors.SDKError as exc:  # the one place an SDK error becomes the CLI's error line
         out.end_progress()
-        print(f"leonardo: {type(exc).__name__}: {exc}", file=sys.stderr)
+        out.error(f"{type(exc).__name__}: {exc}")
+        return EXIT_ERROR
+    except BrokenPipeError:
+        # The reader went away (`leonardo list | head -1`): stop quietly, as other tools do.
+        # stdout is pointed at /dev/null so that the interpreter's last flush cannot fail too.
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), out.out.fileno())
         return EXIT_ERROR
     except KeyboardInterrupt:
         out.end_progress()
