@@ -32,7 +32,8 @@ class Reply:
 
 
 def json_reply(status: int, data: Any) -> Reply:
-    return Reply(status, json.dumps(data, separators=(",", ":")).encode())
+    # allow_nan=False: a NaN that slipped in fails loudly (500) instead of serving invalid JSON
+    return Reply(status, json.dumps(data, separators=(",", ":"), allow_nan=False).encode())
 
 
 def error_reply(status: int, message: str, code: str, path: str = "$") -> Reply:
@@ -142,9 +143,24 @@ class Api:
         if not request.body.strip():
             return Body({})
         try:
-            return Body(json.loads(request.body))
+            data = json.loads(
+                request.body, parse_constant=_refuse_constant, parse_float=_finite_float
+            )
         except (ValueError, RecursionError):
             raise Invalid("request body is not valid JSON") from None
+        return Body(data)
+
+
+def _refuse_constant(name: str) -> Any:
+    """``NaN`` and ``Infinity``, which Python's json reads but JSON does not have."""
+    raise Invalid(f"{name} is not valid JSON")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):  # 1e999: valid JSON, but no number can hold it
+        raise Invalid(f"the number {text[:40]} is out of range")
+    return value
 
 
 class NotFound(Exception):
