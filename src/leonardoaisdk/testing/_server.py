@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 import http.server
 import json
@@ -11,18 +12,25 @@ import struct
 import threading
 import time
 import uuid
-from typing import Any, Dict, List, Optional, Union
+from typing import Any, Deque, Dict, List, Optional, Union
 from urllib.parse import parse_qsl, urlsplit
 
 from . import _api
 from ._faults import Fault, FaultRegistry
 from ._state import COMPLETE, FAILED, Store
 
+DEFAULT_MAX_LOG_ENTRIES = 1000
+DEFAULT_MAX_LOGGED_BODY = 64 * 1024
+
 
 @dataclasses.dataclass(frozen=True)
 class RecordedRequest:
     """A request that reached the server. ``path`` is relative to the API base for API calls
-    (``"/generations/abc"``) and the full path for image downloads (``"/cdn/..."``)."""
+    (``"/generations/abc"``) and the full path for image downloads (``"/cdn/..."``).
+
+    ``body`` holds at most the server's ``max_logged_body`` bytes; ``body_length`` is the length
+    the client sent, and ``truncated`` says whether ``body`` is shorter than that.
+    """
 
     method: str
     path: str
@@ -31,8 +39,18 @@ class RecordedRequest:
     headers: Dict[str, str]
     body: bytes
     time: float
+    body_length: int
+
+    @property
+    def truncated(self) -> bool:
+        return len(self.body) < self.body_length
 
     def json(self) -> Any:
+        if self.truncated:
+            raise ValueError(
+                f"the log kept {len(self.body)} of the body's {self.body_length} bytes "
+                "(LocalLeonardo(max_logged_body=...) keeps more)"
+            )
         return json.loads(self.body) if self.body else None
 
 
@@ -48,6 +66,9 @@ class LocalLeonardo:
         api_key: the bearer token it accepts; a random one by default.
         user_id: the id ``GET /me`` reports and generations are listed under.
         complete_after: seconds a job stays ``PENDING`` before it is ``COMPLETE``.
+        max_log_entries: how many requests :attr:`request_log` keeps; the oldest go first.
+        max_logged_body: bytes of each request body the log keeps (the rest is dropped;
+            :attr:`RecordedRequest.body_length` keeps the true length).
     """
 
     def __init__(
@@ -58,7 +79,11 @@ class LocalLeonardo:
         api_key: Optional[str] = None,
         user_id: Optional[str] = None,
         complete_after: float = 1.0,
+        max_log_entries: int = DEFAULT_MAX_LOG_ENTRIES,
+        max_logged_body: int = DEFAULT_MAX_LOGGED_BODY,
     ) -> None:
+        if min(max_log_entries, max_logged_body) < 0:
+            raise ValueError("max_log_entries and max_logged_body must not be negative")
         self.api_key = api_key or f"local-{secrets.token_hex(16)}"
         self.user_id = user_id or str(uuid.uuid4())
         self._host = host
@@ -66,8 +91,9 @@ class LocalLeonardo:
         self._store = Store(complete_after)
         self._api = _api.Api(self._store, self.api_key, self.user_id)
         self._faults = FaultRegistry()
-        self._log: List[RecordedRequest] = []
+        self._log: Deque[RecordedRequest] = collections.deque(maxlen=max_log_entries)
         self._log_lock = threading.Lock()
+        self._max_logged_body = max_logged_body
         self._httpd: Optional[_HTTPServer] = None
         self._thread: Optional[threading.Thread] = None
 
@@ -155,7 +181,8 @@ class LocalLeonardo:
 
     @property
     def request_log(self) -> List[RecordedRequest]:
-        """Every request that reached the server, oldest first (a copy)."""
+        """Every request that reached the server, oldest first (a copy): the last
+        ``max_log_entries``, each body cut to ``max_logged_body`` bytes."""
         with self._log_lock:
             return list(self._log)
 
@@ -193,8 +220,9 @@ class LocalLeonardo:
                     found.key if found else None,
                     request.query,
                     request.headers,
-                    request.body,
+                    request.body[: self._max_logged_body],
                     time.time(),
+                    len(request.body),
                 )
             )
         fault = self._faults.take(found.key) if found is not None else None
