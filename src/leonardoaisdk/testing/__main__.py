@@ -8,7 +8,13 @@ import sys
 import threading
 from typing import Any, List, Optional
 
-from ._server import LocalLeonardo
+from ._server import (
+    DEFAULT_MAX_BODY,
+    DEFAULT_MAX_LOG_ENTRIES,
+    DEFAULT_MAX_LOGGED_BODY,
+    DEFAULT_READ_TIMEOUT,
+    LocalLeonardo,
+)
 
 
 def main(argv: Optional[List[str]] = None) -> int:
@@ -24,13 +30,44 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument(
         "--complete-after", type=float, default=1.0, help="seconds a job stays PENDING (default 1)"
     )
-    args = parser.parse_args(argv)
-    server = LocalLeonardo(
-        port=args.port,
-        api_key=args.api_key,
-        user_id=args.user_id,
-        complete_after=args.complete_after,
+    parser.add_argument(
+        "--read-timeout",
+        type=float,
+        default=DEFAULT_READ_TIMEOUT,
+        help=f"seconds a client has to send a request (default {DEFAULT_READ_TIMEOUT:g})",
     )
+    parser.add_argument(
+        "--max-body",
+        type=int,
+        default=DEFAULT_MAX_BODY,
+        help=f"largest request body in bytes; larger ones get 413 (default {DEFAULT_MAX_BODY})",
+    )
+    parser.add_argument(
+        "--max-log-entries",
+        type=int,
+        default=DEFAULT_MAX_LOG_ENTRIES,
+        help=f"requests the request log keeps (default {DEFAULT_MAX_LOG_ENTRIES})",
+    )
+    parser.add_argument(
+        "--max-logged-body",
+        type=int,
+        default=DEFAULT_MAX_LOGGED_BODY,
+        help=f"bytes of each body the request log keeps (default {DEFAULT_MAX_LOGGED_BODY})",
+    )
+    args = parser.parse_args(argv)
+    try:
+        server = LocalLeonardo(
+            port=args.port,
+            api_key=args.api_key,
+            user_id=args.user_id,
+            complete_after=args.complete_after,
+            read_timeout=args.read_timeout,
+            max_body=args.max_body,
+            max_log_entries=args.max_log_entries,
+            max_logged_body=args.max_logged_body,
+        )
+    except ValueError as exc:
+        parser.error(str(exc))
     try:
         server.start()
     except OSError as exc:

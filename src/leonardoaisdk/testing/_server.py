@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import collections
 import dataclasses
-import http.server
 import json
 import secrets
-import socket
-import struct
 import threading
 import time
 import uuid
@@ -18,9 +15,13 @@ from urllib.parse import parse_qsl, urlsplit
 from . import _api
 from ._faults import Fault, FaultRegistry
 from ._state import COMPLETE, FAILED, Store
+from ._transport import Handler, Limits, Server, logger
 
 DEFAULT_MAX_LOG_ENTRIES = 1000
 DEFAULT_MAX_LOGGED_BODY = 64 * 1024
+DEFAULT_MAX_BODY = 4 * 1024 * 1024  # Leonardo's JSON bodies are a few KB
+DEFAULT_READ_TIMEOUT = 10.0
+STOP_TIMEOUT = 5.0
 
 
 @dataclasses.dataclass(frozen=True)
@@ -69,6 +70,16 @@ class LocalLeonardo:
         max_log_entries: how many requests :attr:`request_log` keeps; the oldest go first.
         max_logged_body: bytes of each request body the log keeps (the rest is dropped;
             :attr:`RecordedRequest.body_length` keeps the true length).
+        max_body: the largest request body accepted; a larger one is answered ``413`` from its
+            headers, without being read.
+        read_timeout: seconds a client has to send each request, counted from when the
+            server starts waiting for it (so idle keep-alive connections close after it), and
+            to read each answer.
+
+    Whatever clients do (reset connections, send garbage, oversized or endless bodies, or
+    nothing at all), the server answers HTTP/1.1 with Leonardo's error body or closes the
+    connection, logs connection failures at DEBUG on the ``leonardoaisdk.testing`` logger,
+    and :meth:`stop` ends every connection and thread it started.
     """
 
     def __init__(
@@ -81,9 +92,13 @@ class LocalLeonardo:
         complete_after: float = 1.0,
         max_log_entries: int = DEFAULT_MAX_LOG_ENTRIES,
         max_logged_body: int = DEFAULT_MAX_LOGGED_BODY,
+        max_body: int = DEFAULT_MAX_BODY,
+        read_timeout: float = DEFAULT_READ_TIMEOUT,
     ) -> None:
-        if min(max_log_entries, max_logged_body) < 0:
-            raise ValueError("max_log_entries and max_logged_body must not be negative")
+        if min(max_log_entries, max_logged_body, max_body) < 0:
+            raise ValueError("max_log_entries, max_logged_body and max_body must not be negative")
+        if not read_timeout > 0:
+            raise ValueError("read_timeout must be positive")
         self.api_key = api_key or f"local-{secrets.token_hex(16)}"
         self.user_id = user_id or str(uuid.uuid4())
         self._host = host
@@ -94,7 +109,9 @@ class LocalLeonardo:
         self._log: Deque[RecordedRequest] = collections.deque(maxlen=max_log_entries)
         self._log_lock = threading.Lock()
         self._max_logged_body = max_logged_body
-        self._httpd: Optional[_HTTPServer] = None
+        self._limits = Limits(max_body=max_body, read_timeout=read_timeout)
+        self._stopping = threading.Event()  # cuts injected delays short on stop()
+        self._httpd: Optional[Server] = None
         self._thread: Optional[threading.Thread] = None
 
     # --- lifecycle ---------------------------------------------------------------------------
@@ -102,21 +119,32 @@ class LocalLeonardo:
     def start(self) -> LocalLeonardo:
         if self._httpd is not None:
             return self
-        self._httpd = _HTTPServer((self._host, self._port), _Handler, self)
+        self._stopping.clear()
+        self._httpd = Server((self._host, self._port), self._serve, self._limits)
         self._thread = threading.Thread(
-            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+            target=self._httpd.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name=f"LocalLeonardo {self._httpd.server_address[1]}",
+            daemon=True,
         )
         self._thread.start()
         return self
 
     def stop(self) -> None:
+        """Stop listening, close every open connection and wait for every thread the server
+        started to end (injected delays are cut short)."""
         httpd, self._httpd = self._httpd, None
-        if httpd is not None:
-            httpd.shutdown()
-            httpd.server_close()
+        if httpd is None:
+            return
+        self._stopping.set()
+        httpd.shutdown()
+        httpd.server_close()
+        stuck = httpd.close_connections(timeout=STOP_TIMEOUT)
         if self._thread is not None:
-            self._thread.join(timeout=5)
+            self._thread.join(timeout=STOP_TIMEOUT)
             self._thread = None
+        if stuck:
+            logger.warning("LocalLeonardo: %d connection threads outlived stop()", len(stuck))
 
     def __enter__(self) -> LocalLeonardo:
         return self.start()
@@ -181,8 +209,10 @@ class LocalLeonardo:
 
     @property
     def request_log(self) -> List[RecordedRequest]:
-        """Every request that reached the server, oldest first (a copy): the last
-        ``max_log_entries``, each body cut to ``max_logged_body`` bytes."""
+        """The requests that reached the API, oldest first (a copy): the last
+        ``max_log_entries``, each body cut to ``max_logged_body`` bytes. Requests the transport
+        refused (unreadable framing, a body over ``max_body``, a malformed request line) are
+        not in it."""
         with self._log_lock:
             return list(self._log)
 
@@ -200,7 +230,7 @@ class LocalLeonardo:
 
     # --- serving -------------------------------------------------------------------------------
 
-    def _serve(self, handler: _Handler) -> None:
+    def _serve(self, handler: Handler) -> None:
         url = urlsplit(handler.path)
         found, params, path = _api.match(handler.command, url.path)
         request = _api.Request(
@@ -210,7 +240,8 @@ class LocalLeonardo:
             headers={k.lower(): v for k, v in handler.headers.items()},
             body=handler.body,
             params=params,
-            origin=self.origin,
+            # From the handler's own server: a request still in flight while stop() runs has one.
+            origin=f"http://{self._host}:{handler.server.server_address[1]}",
         )
         with self._log_lock:
             self._log.append(
@@ -230,7 +261,7 @@ class LocalLeonardo:
             handler.send(self._api.handle(found, request))
             return
         if fault.delay:
-            time.sleep(fault.delay)
+            self._stopping.wait(fault.delay)
         status = fault.status
         if status is not None and status >= 400:
             reply = _api.status_reply(status)  # refused: the request is not processed
@@ -254,73 +285,3 @@ class LocalLeonardo:
 
 def _bytes(body: Union[bytes, str]) -> bytes:
     return body.encode() if isinstance(body, str) else body
-
-
-class _HTTPServer(http.server.ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-    request_queue_size = 128
-
-    def __init__(self, address: Any, handler: Any, app: LocalLeonardo) -> None:
-        self.app = app
-        super().__init__(address, handler)
-
-
-class _Handler(http.server.BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    disable_nagle_algorithm = True  # answers leave at once: no Nagle/delayed-ACK stalls
-    server: _HTTPServer
-    body: bytes = b""
-
-    def _dispatch(self) -> None:
-        try:
-            self.body = self._read_body()
-        except ValueError:
-            self.close_connection = True
-            self.send(_api.error_reply(400, "unreadable request body framing", "invalid-headers"))
-            return
-        try:
-            self.server.app._serve(self)
-        except Exception as exc:  # a server bug must not take the server down
-            self.send(_api.error_reply(500, f"local server error: {exc!r}", "unexpected"))
-
-    do_GET = do_POST = do_DELETE = do_PUT = do_PATCH = _dispatch
-
-    def _read_body(self) -> bytes:
-        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
-            chunks: List[bytes] = []
-            while True:
-                size = int(self.rfile.readline().split(b";", 1)[0].strip(), 16)
-                if size == 0:
-                    while self.rfile.readline().strip():  # trailers, up to the blank line
-                        pass
-                    return b"".join(chunks)
-                chunks.append(self.rfile.read(size))
-                self.rfile.readline()
-        length = self.headers.get("Content-Length")
-        if not length:
-            return b""
-        if int(length) < 0:
-            raise ValueError(length)
-        return self.rfile.read(int(length))
-
-    def send(self, reply: _api.Reply, *, truncate: bool = False) -> None:
-        head = [f"HTTP/1.1 {reply.status} {self.responses.get(reply.status, ('',))[0]}"]
-        head.append(f"Content-Type: {reply.content_type}")
-        head.append(f"Content-Length: {len(reply.body)}")
-        head += [f"{name}: {value}" for name, value in reply.headers.items()]
-        body = reply.body[: len(reply.body) // 2] if truncate else reply.body
-        if truncate or self.close_connection:
-            head.append("Connection: close")
-            self.close_connection = True
-        # One write per answer: headers and body leave in the same segment.
-        self.wfile.write(("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + body)
-        self.log_request(reply.status, len(body))
-
-    def reset(self) -> None:
-        """Close the connection with a TCP reset and no answer."""
-        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-        self.close_connection = True
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass  # the request log is the record; stderr noise would drown test output
