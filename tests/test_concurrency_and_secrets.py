@@ -20,7 +20,9 @@ CALLS_PER_THREAD = 100
 
 
 pytestmark = pytest.mark.leonardo(
-    complete_after=0, api_key="secret-token-0123456789abcdef"
+    complete_after=0,
+    api_key="secret-token-0123456789abcdef",
+    max_log_entries=THREADS * CALLS_PER_THREAD,  # the test counts every request
 )  # options of the `server` fixture
 
 

@@ -438,14 +438,16 @@ def test_an_endless_body_is_not_read_to_its_end(
     assert os.listdir(tmp_path) == []
 
 
-def test_the_default_cap_comes_from_defaults(
-    raw_server: Callable[[Respond], RawServer],
-    sdk: leonardoaisdk.LeonardoAiSDK,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
+def test_the_cap_is_the_sdks_max_download_bytes(
+    raw_server: Callable[[Respond], RawServer], server: LocalLeonardo, tmp_path: Path
 ) -> None:
     served = raw_server(answer(PNG + bytes(5000), {"Content-Type": "image/png"}))
-    monkeypatch.setattr(_defaults, "MAX_DOWNLOAD_BYTES", 4096)
+    assert leonardoaisdk.LeonardoAiSDK(
+        bearer_auth=server.api_key, server_url=server.url
+    )._pipeline.max_download_bytes == _defaults.MAX_DOWNLOAD_BYTES
+    sdk = leonardoaisdk.LeonardoAiSDK(
+        bearer_auth=server.api_key, server_url=server.url, max_download_bytes=4096
+    )
     with pytest.raises(errors.ResponseValidationError, match="limit of 4096 bytes"):
         sdk.generation.download_images(generation_at(f"{served.origin}/p.png"), tmp_path)
     assert os.listdir(tmp_path) == []
@@ -508,3 +510,22 @@ def test_broken_generation_fields_are_a_request_validation_error(
         with pytest.raises(errors.RequestValidationError, match=message):
             sdk.generation.download_images(value, tmp_path)
     assert server.request_log == [] and os.listdir(tmp_path) == []
+
+
+def test_a_redirect_to_a_link_local_host_is_not_followed(
+    connections: List[Any], sdk: leonardoaisdk.LeonardoAiSDK, tmp_path: Path, raw_server: Any
+) -> None:
+    metadata = "http://169.254.169.254/latest/meta-data/"
+
+    def redirect(connection: socket.socket) -> bool:
+        connection.sendall(
+            f"HTTP/1.1 302 Found\r\nLocation: {metadata}\r\nContent-Length: 0\r\n\r\n".encode()
+        )
+        return True
+
+    server = raw_server(redirect)
+    image_url = f"{server.origin}/cdn/a.png"
+    with pytest.raises(errors.ResponseValidationError, match="link-local address"):
+        sdk.generation.download_images(generation_at(image_url), tmp_path)
+    assert all(address[0] == "127.0.0.1" for address in connections if isinstance(address, tuple))
+    assert os.listdir(tmp_path) == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import os
 import struct
 import time
@@ -265,7 +266,9 @@ def test_file_names_are_safe_whatever_the_ids_and_urls(
     hostile = dataclasses.replace(generation, id="../../../tmp/evil")
     target = tmp_path / "out"
     (path,) = sdk.generation.download_images(hostile, target)
-    assert path.parent == target and path.name == "tmp_evil-0.png"
+    # Sanitizing changed the id, so the name carries a hash of it: no other id shares the file.
+    digest = hashlib.sha256(b"../../../tmp/evil").hexdigest()[:8]
+    assert path.parent == target and path.name == f"tmp_evil~{digest}-0.png"
     bad_url = dataclasses.replace(
         generation,
         generated_images=[

@@ -33,11 +33,18 @@ def resolve_token(bearer_auth: Optional[BearerAuth], security: Any) -> Callable[
             "bearer_auth must be a str or a callable returning one, "
             f"not {type(bearer_auth).__name__}"
         )
-    token = bearer_auth or os.environ.get(_defaults.API_KEY_ENV, "")
-    token = token.strip()
+    from_env = not bearer_auth
+    token = (bearer_auth or os.environ.get(_defaults.API_KEY_ENV, "")).strip()
     if not token:
         raise ConfigurationError(_NO_KEY)
+    check_token(token, f"${_defaults.API_KEY_ENV}" if from_env else "bearer_auth")
     return lambda: token
+
+
+def resolve_limit(name: str, value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ConfigurationError(f"{name} must be a positive int (bytes), not {value!r}")
+    return value
 
 
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -74,3 +81,21 @@ def resolve_server_url(
     if not url.startswith(("http://", "https://")):
         raise ConfigurationError(f"server_url must start with http:// or https://, not {url!r}")
     return url
+
+
+def check_token(token: Any, source: str) -> str:
+    """``token`` if an HTTP header can carry it; else a ``ConfigurationError`` saying why."""
+    if not isinstance(token, str) or not token:
+        raise ConfigurationError(
+            f"{source} must give a non-empty str, not {type(token).__name__}"
+        )
+    if token.lower().startswith("bearer "):
+        raise ConfigurationError(
+            f"{source} starts with 'Bearer ': pass the API key alone, without the prefix"
+        )
+    if not (token.isascii() and token.isprintable()) or " " in token:
+        raise ConfigurationError(
+            f"{source} must be printable ASCII without spaces (an HTTP header carries it); "
+            "check that the whole key was copied, and nothing else"
+        )
+    return token

@@ -14,7 +14,11 @@ API_KEY_ENV = "LEONARDO_API_KEY"
 
 CONNECT_TIMEOUT = 10.0
 READ_TIMEOUT = 60.0
-"""Seconds. Every request has both; ``timeout=`` overrides them per SDK or per call."""
+"""Seconds. Every request has both; ``timeout=`` overrides them per SDK or per call. The
+connect timeout bounds making the connection; the read timeout bounds the whole answer of an
+attempt, from the request sent to the last byte of the body."""
+MAX_TIMEOUT = 86_400.0
+"""The largest timeout accepted (a day): sockets and ``poll`` cannot wait arbitrarily long."""
 
 MAX_RETRIES = 2
 BACKOFF_INITIAL_MS = 500

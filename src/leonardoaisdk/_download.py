@@ -223,7 +223,7 @@ def _what(value: Any) -> str:
     return "None" if value is None else type(value).__name__
 
 
-def _checked_folder(dest_dir: Any) -> Path:
+def checked_folder(dest_dir: Any) -> Path:
     path: Any = None
     if isinstance(dest_dir, (str, os.PathLike)):
         with contextlib.suppress(TypeError):
@@ -304,19 +304,25 @@ def download_generation(
 ) -> List[Path]:
     """Save every image (and motion video) of a COMPLETE generation into ``dest_dir``.
 
-    Each file may hold at most ``max_bytes`` (decompressed; default
-    ``_defaults.MAX_DOWNLOAD_BYTES``). Every argument and every URL is checked before the
-    first request, so a bad one saves nothing.
+    Each file may hold at most ``max_bytes`` (decompressed; default: the SDK's
+    ``max_download_bytes``). Every argument and every URL is checked before the first request,
+    so a bad one saves nothing; a redirect is followed only to a URL that passes the same check.
     """
-    folder = _checked_folder(dest_dir)
-    limit = _checked_max_bytes(max_bytes)
+    folder = checked_folder(dest_dir)
+    limit = pipeline.max_download_bytes if max_bytes is None else _checked_max_bytes(max_bytes)
     generation_id, planned = _planned_files(generation)
     saved: List[Path] = []
     try:
         folder.mkdir(parents=True, exist_ok=True)
         for url, name in planned:
             saved.append(
-                pipeline.download(url, save_to(folder, name, url, limit), timeout, retries)
+                pipeline.download(
+                    url,
+                    save_to(folder, name, url, limit),
+                    timeout,
+                    retries,
+                    check_redirect=check_image_url,
+                )
             )
     except OSError as exc:
         raise errors.SDKError(f"cannot save images of {generation_id} in {folder}: {exc}") from exc

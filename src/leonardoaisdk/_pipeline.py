@@ -7,8 +7,10 @@ headers are built per call, the session is only used, never configured, here.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
+import math
 import time
 from typing import Any, Callable, Dict, Optional, Tuple, TypeVar, Union
 
@@ -16,14 +18,18 @@ import requests
 
 from . import _defaults
 from ._codec import ShapeError
+from ._config import check_token
 from ._operation import Operation, ResponseT
+from ._redact import Redactor, bearer_header, masked_headers, safe_url, url_secrets
 from ._retry import (
+    CallBudget,
     RetriesArg,
     RetryPolicy,
-    exception_is_retryable,
+    failure_is_retryable,
     parse_retry_after,
     status_is_retryable,
 )
+from ._transport import BodyTooLarge, Failure, RequestsTransport, classify, read_body
 from .models import errors
 
 logger = logging.getLogger("leonardoaisdk")
@@ -41,9 +47,6 @@ STATUS_ERRORS: Dict[int, type] = {
     429: errors.RateLimitError,
 }
 
-REDACTED = "[REDACTED]"
-
-
 def normalize_timeout(value: Any, default: Timeout) -> Timeout:
     """``None`` -> ``default``; a number -> (n, n); a (connect, read) pair -> itself."""
     if value is None:
@@ -57,9 +60,15 @@ def normalize_timeout(value: Any, default: Timeout) -> Timeout:
             f"timeout must be seconds or a (connect, read) tuple, not {value!r}"
         )
     for part in pair:
-        if isinstance(part, bool) or not isinstance(part, (int, float)) or not part > 0:
+        if (
+            isinstance(part, bool)
+            or not isinstance(part, (int, float))
+            or not 0 < part <= _defaults.MAX_TIMEOUT
+            or not math.isfinite(part)
+        ):
             raise errors.ConfigurationError(
-                f"timeout values must be positive seconds, not {value!r}"
+                f"timeout values must be positive seconds, at most {_defaults.MAX_TIMEOUT:g}, "
+                f"not {value!r}"
             )
     return (float(pair[0]), float(pair[1]))
 
@@ -72,17 +81,28 @@ def is_json(content_type: str) -> bool:
 class Pipeline:
     def __init__(
         self,
-        session: requests.Session,
+        transport: RequestsTransport,
         server_url: str,
         token: Callable[[], str],
         timeout: Timeout,
         retries: RetryPolicy,
+        *,
+        max_response_bytes: int = _defaults.MAX_RESPONSE_BYTES,
+        max_download_bytes: int = _defaults.MAX_DOWNLOAD_BYTES,
     ) -> None:
-        self.session = session
+        self.transport = transport
         self.server_url = server_url
         self.timeout = timeout
         self.retries = retries
+        self.max_response_bytes = max_response_bytes
+        self.max_download_bytes = max_download_bytes
         self._token = token
+        self._url_secrets = url_secrets(server_url)
+        self._shown_server_url = safe_url(server_url)
+
+    @property
+    def session(self) -> requests.Session:
+        return self.transport.session
 
     def call(
         self,
@@ -90,9 +110,15 @@ class Pipeline:
         request: Any,
         timeout: TimeoutArg = None,
         retries: RetriesArg = None,
+        *,
+        deadline: Optional[float] = None,
     ) -> ResponseT:
+        """Send ``request`` as operation ``op`` and decode the answer. ``deadline`` (a
+        ``time.monotonic()`` value) ends the call, retries included, however long its
+        timeout and retry policy would allow."""
         prepared = op.prepare(request)
         timeout_pair, policy = self._options(timeout, retries)
+        secrets = _Secrets.of(self._token_value(), self._url_secrets)
         response = self._send(
             op.method,
             self.server_url + prepared.path,
@@ -100,8 +126,10 @@ class Pipeline:
             body=prepared.body,
             timeout=timeout_pair,
             policy=policy,
+            deadline=deadline,
+            secrets=secrets,
         )
-        return self._decode(op, response)
+        return self._decode(op, response, secrets.redactor)
 
     def download(
         self,
@@ -109,12 +137,23 @@ class Pipeline:
         consume: Callable[[requests.Response], ResultT],
         timeout: TimeoutArg = None,
         retries: RetriesArg = None,
+        *,
+        deadline: Optional[float] = None,
+        check_redirect: Optional[Callable[[str], None]] = None,
     ) -> ResultT:
         """GET a URL off the API (an image on the CDN): no ``Authorization`` header; the body
-        is streamed into ``consume`` and retried as a whole if it is cut short."""
+        is streamed into ``consume`` and retried as a whole if it is cut short.
+        ``check_redirect(url)`` runs before each redirect is followed, and may raise."""
         timeout_pair, policy = self._options(timeout, retries)
         result: ResultT = self._send(
-            "GET", url, timeout=timeout_pair, policy=policy, authenticated=False, consume=consume
+            "GET",
+            url,
+            timeout=timeout_pair,
+            policy=policy,
+            deadline=deadline,
+            secrets=_Secrets.of("", ()),
+            consume=consume,
+            check_redirect=check_redirect,
         )
         return result
 
@@ -132,112 +171,134 @@ class Pipeline:
         body: Optional[bytes] = None,
         timeout: Timeout,
         policy: RetryPolicy,
-        authenticated: bool = True,
+        deadline: Optional[float],
+        secrets: _Secrets,
         consume: Optional[Callable[[requests.Response], Any]] = None,
+        check_redirect: Optional[Callable[[str], None]] = None,
     ) -> Any:
-        """Send with retries; return a 2xx response or raise the right ``SDKError``.
+        """Send with retries; return a 2xx response (its body read) or raise the right
+        ``SDKError``.
 
         With ``consume``, the body is streamed into ``consume(response)`` inside the retry loop,
-        so a body cut short counts as a failed attempt, and its result is returned.
-        ``authenticated=False`` sends no ``Authorization`` header (for URLs on other hosts).
+        so a body cut short counts as a failed attempt, and its result is returned. Without a
+        token (``consume`` calls) no ``Authorization`` header is sent (URLs on other hosts).
         """
-        token = self._token_value() if authenticated else ""
-        headers = {"User-Agent": _defaults.USER_AGENT, "Accept": "*/*"}
-        if authenticated:
-            headers["Authorization"] = f"Bearer {token}"
+        headers: Dict[str, str] = {"User-Agent": _defaults.USER_AGENT, "Accept": "*/*"}
+        if secrets.token:
+            headers["Authorization"] = bearer_header(secrets.token)
             headers["Accept"] = "application/json"
         if body is not None:
             headers["Content-Type"] = "application/json"
-        started = time.monotonic()
-        attempt = 0
+        shown_url = safe_url(url)
+        budget = CallBudget(policy, timeout, deadline)
+        error: Optional[errors.SDKError] = None
         while True:
-            attempt += 1
+            attempt_timeout = budget.next_attempt()
+            if attempt_timeout is None:
+                raise error or errors.APITimeoutError(f"{method} {shown_url} ran out of time")
             sent_at = time.monotonic()
             cause: Optional[BaseException] = None
             retry_after: Optional[float] = None
             outcome: Union[int, str]
             try:
-                response = self.session.request(
+                response = self.transport.send(
                     method,
                     url,
                     params=params,
-                    data=body,
+                    body=body,
                     headers=headers,
-                    timeout=timeout,
-                    stream=consume is not None,
+                    timeout=attempt_timeout,
+                    check_redirect=check_redirect,
                 )
                 status = outcome = response.status_code
+                read_by = sent_at + attempt_timeout[0] + attempt_timeout[1]
                 if consume is not None and 200 <= status < 300:
                     with response:
                         result = consume(response)
+                else:
+                    read_body(response, self.max_response_bytes, read_by)
+            except BodyTooLarge as exc:
+                cause, outcome, retryable = None, "body too large", False
+                error = errors.ResponseValidationError(
+                    f"{method} {shown_url}: the answer is larger than {exc.limit} bytes "
+                    "(max_response_bytes); it was not read",
+                    response.status_code,
+                    "",
+                    secrets.redactor.response(response),
+                )
             except requests.RequestException as exc:
+                failure = classify(exc)
                 cause, outcome = exc, type(exc).__name__
-                error = _connection_error(exc, method, url, token)
-                retryable = exception_is_retryable(method, exc, policy)
+                error = _connection_error(failure, method, shown_url, secrets.redactor)
+                retryable = failure_is_retryable(method, failure.never_sent, policy)
             else:
                 if 200 <= status < 300:
-                    _log_attempt(method, url, headers, status, attempt, sent_at)
+                    _log_attempt(method, shown_url, headers, status, budget.attempt, sent_at)
                     return result if consume is not None else response
                 retry_after = parse_retry_after(response.headers.get("Retry-After"))
-                error = status_error(response, token, retry_after)
+                error = status_error(response, secrets.redactor, retry_after)
                 retryable = status_is_retryable(method, status)
-            _log_attempt(method, url, headers, outcome, attempt, sent_at)
-            wait = None
-            if retryable:
-                wait = policy.wait_before(attempt, time.monotonic() - started, retry_after)
+            _log_attempt(method, shown_url, headers, outcome, budget.attempt, sent_at)
+            wait = budget.wait_before_retry(retry_after) if retryable else None
             if wait is None:
                 raise error from cause
-            logger.debug("retrying %s %s in %.2f s after %s", method, url, wait, outcome)
+            logger.debug("retrying %s %s in %.2f s after %s", method, shown_url, wait, outcome)
             self._sleep(wait)
 
     def _sleep(self, seconds: float) -> None:
         time.sleep(seconds)
 
     def _token_value(self) -> str:
-        token = self._token()
-        if not isinstance(token, str) or not token:
-            raise errors.ConfigurationError(
-                f"the bearer_auth callable must return a non-empty str, not {type(token).__name__}"
-            )
-        if not token.isprintable() or " " in token:
-            raise errors.ConfigurationError(
-                "the bearer token contains whitespace or control characters"
-            )
-        return token
+        return check_token(self._token(), "the bearer_auth callable")
 
-    def _decode(self, op: Operation[ResponseT], response: requests.Response) -> ResponseT:
+    def _decode(
+        self, op: Operation[ResponseT], response: requests.Response, redactor: Redactor
+    ) -> ResponseT:
         content_type = response.headers.get("Content-Type", "")
         status = response.status_code
         obj = None
         if status != 204:
+            problem = None
             if not is_json(content_type):
+                problem = f"expected a JSON response, got Content-Type {content_type!r}"
+            else:
+                try:
+                    obj = op.decode_body(json.loads(response.content))
+                except (ValueError, RecursionError) as exc:
+                    problem = f"{op.name}: malformed JSON body ({exc})"
+                except ShapeError as exc:
+                    problem = f"{op.name}: unexpected JSON shape: {exc}"
+            if problem is not None:
                 raise errors.ResponseValidationError(
-                    f"expected a JSON response, got Content-Type {content_type!r}",
+                    redactor.text(problem),
                     status,
-                    response.text,
-                    response,
-                )
-            try:
-                obj = op.decode_body(json.loads(response.content))
-            except (ValueError, RecursionError) as exc:
-                raise errors.ResponseValidationError(
-                    f"{op.name}: malformed JSON body ({exc})", status, response.text, response
-                ) from None
-            except ShapeError as exc:
-                raise errors.ResponseValidationError(
-                    f"{op.name}: unexpected JSON shape: {exc}", status, response.text, response
+                    redactor.text(response.text),
+                    redactor.response(response),
                 ) from None
         return op.response_type(
             content_type=content_type, status_code=status, raw_response=response, object=obj
         )
 
 
+@dataclasses.dataclass(frozen=True)
+class _Secrets:
+    """A call's token and the redactor that scrubs it (and the URL's password) from text."""
+
+    token: str
+    redactor: Redactor
+
+    @classmethod
+    def of(cls, token: str, url_secrets: Tuple[str, ...]) -> _Secrets:
+        return cls(token, Redactor((token, *url_secrets)))
+
+
 def status_error(
-    response: requests.Response, token: str, retry_after: Optional[float]
+    response: requests.Response, redactor: Redactor, retry_after: Optional[float]
 ) -> errors.SDKError:
-    """The typed error for a non-2xx response, with the token scrubbed from its text."""
+    """The typed error for a non-2xx response, with the secrets scrubbed from its text."""
     status = response.status_code
-    body = _redact(response.text, token)
+    response = redactor.response(response)
+    body = response.text
     error, path, code = _leonardo_error_fields(body)
     message = error or response.reason or "API error"
     if status >= 500:
@@ -271,49 +332,18 @@ def _leonardo_error_fields(body: str) -> Tuple[Optional[str], Optional[str], Opt
 
 
 def _connection_error(
-    exc: requests.RequestException, method: str, url: str, token: str
+    failure: Failure, method: str, shown_url: str, redactor: Redactor
 ) -> errors.SDKError:
-    cls = errors.APITimeoutError if isinstance(exc, requests.Timeout) else errors.APIConnectionError
-    what = "timed out" if cls is errors.APITimeoutError else "failed"
-    reason = _redact(_root_cause(exc), token)
-    error: errors.SDKError = cls(f"{method} {url} {what}: {reason}")
+    cls = errors.APITimeoutError if failure.timed_out else errors.APIConnectionError
+    what = "timed out" if failure.timed_out else "failed"
+    error: errors.SDKError = cls(f"{method} {shown_url} {what}: {redactor.text(failure.reason)}")
     return error
-
-
-def _root_cause(exc: BaseException) -> str:
-    """The innermost reason behind a requests exception (e.g. "Connection refused"), not the
-    layers of urllib3 wrappers around it."""
-    seen = {id(exc)}
-    current = exc
-    while True:
-        inner = getattr(current, "reason", None)
-        if not isinstance(inner, BaseException):
-            first = current.args[0] if current.args else None
-            inner = (
-                first
-                if isinstance(first, BaseException)
-                else current.__cause__ or current.__context__
-            )
-        if not isinstance(inner, BaseException) or id(inner) in seen:
-            break
-        seen.add(id(inner))
-        current = inner
-    if isinstance(current, OSError) and current.strerror:
-        return current.strerror
-    return str(current) or type(current).__name__
-
-
-def _redact(text: str, token: str) -> str:
-    return text.replace(token, REDACTED) if token and token in text else text
 
 
 def _log_attempt(
     method: str, url: str, headers: Dict[str, str], outcome: Any, attempt: int, sent_at: float
 ) -> None:
     if logger.isEnabledFor(logging.DEBUG):
-        shown = {
-            k: (f"Bearer {REDACTED}" if k == "Authorization" else v) for k, v in headers.items()
-        }
         logger.debug(
             "%s %s -> %s (attempt %d, %.1f ms) headers=%s",
             method,
@@ -321,5 +351,5 @@ def _log_attempt(
             outcome,
             attempt,
             (time.monotonic() - sent_at) * 1000,
-            shown,
+            masked_headers(headers),
         )

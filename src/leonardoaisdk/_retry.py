@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import dataclasses
 import email.utils
+import math
 import random
 import time
-from typing import Any, Optional, Union
-
-import requests
-from urllib3.exceptions import NewConnectionError
+from typing import Optional, Tuple, Union
 
 from . import _defaults
 from .models.errors import ConfigurationError
@@ -87,24 +85,44 @@ def status_is_retryable(method: str, status: int) -> bool:
     return status in UNSENT_RETRYABLE_STATUSES
 
 
-def exception_is_retryable(method: str, exc: BaseException, policy: RetryPolicy) -> bool:
+def failure_is_retryable(method: str, never_sent: bool, policy: RetryPolicy) -> bool:
+    """A transport failure may be repeated when it provably never reached the server, or
+    when the method is idempotent; never when the policy turns connection retries off."""
     if not policy.retry_connection_errors:
         return False
-    if request_never_sent(exc):
-        return True
-    return method in IDEMPOTENT_METHODS
+    return never_sent or method in IDEMPOTENT_METHODS
 
 
-def request_never_sent(exc: BaseException) -> bool:
-    """True when the failure happened before any byte of the request reached the server:
-    connection refused, DNS failure, connect timeout, or a TLS handshake failure."""
-    if isinstance(exc, (requests.ConnectTimeout, requests.exceptions.SSLError)):
-        return True
-    if isinstance(exc, requests.ConnectionError):
-        cause: Any = exc.args[0] if exc.args else None
-        reason = getattr(cause, "reason", cause)
-        return isinstance(reason, NewConnectionError)
-    return False
+class CallBudget:
+    """The time one call may take, retries included: the retry policy's elapsed limit, or a
+    caller's harder deadline (a wait's). Each attempt gets what is left of it."""
+
+    def __init__(
+        self, policy: RetryPolicy, timeout: Tuple[float, float], deadline: Optional[float]
+    ) -> None:
+        self.policy = policy
+        self.timeout = timeout
+        self.started = time.monotonic()
+        self.attempt = 0
+        # One attempt always gets its whole timeout, however small the elapsed limit.
+        end = self.started + max(policy.max_elapsed, timeout[0] + timeout[1])
+        self.end = end if deadline is None else min(end, deadline)
+
+    def next_attempt(self) -> Optional[Tuple[float, float]]:
+        """The (connect, read) timeout of the next attempt, or ``None``: no time is left."""
+        left = self.end - time.monotonic()
+        if left <= 0.001:
+            return None
+        self.attempt += 1
+        return (min(self.timeout[0], left), min(self.timeout[1], left))
+
+    def wait_before_retry(self, retry_after: Optional[float]) -> Optional[float]:
+        """Seconds to wait before the next attempt, or ``None``: do not retry."""
+        elapsed = time.monotonic() - self.started
+        wait = self.policy.wait_before(self.attempt, elapsed, retry_after)
+        if wait is None or time.monotonic() + wait >= self.end:
+            return None
+        return wait
 
 
 def parse_retry_after(value: Optional[str]) -> Optional[float]:
@@ -113,13 +131,13 @@ def parse_retry_after(value: Optional[str]) -> Optional[float]:
         return None
     value = value.strip()
     try:
-        return max(0.0, float(value))
+        seconds = float(value)
     except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
+        try:
+            when = email.utils.parsedate_to_datetime(value)
+            seconds = when.timestamp() - time.time()
+        except (TypeError, ValueError, IndexError, OverflowError, OSError, AttributeError):
+            return None  # not a date this platform can represent: as if there were none
+    if math.isnan(seconds):
         return None
-    if when is None:
-        return None
-    return max(0.0, when.timestamp() - time.time())
+    return max(0.0, seconds)

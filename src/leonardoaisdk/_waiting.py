@@ -12,7 +12,7 @@ StateT = TypeVar("StateT")
 
 
 def wait_until_done(
-    fetch: Callable[[], Optional[StateT]],
+    fetch: Callable[[float], Optional[StateT]],
     status_of: Callable[[StateT], object],
     *,
     what: str,
@@ -20,8 +20,11 @@ def wait_until_done(
     poll_interval: float,
     on_progress: Optional[Callable[[StateT], None]] = None,
 ) -> StateT:
-    """Call ``fetch`` until the state it returns is ``COMPLETE`` (returned) or ``FAILED``
-    (``GenerationFailedError``), or ``timeout`` seconds pass (``WaitTimeoutError``).
+    """Call ``fetch(deadline)`` until the state it returns is ``COMPLETE`` (returned) or
+    ``FAILED`` (``GenerationFailedError``), or ``timeout`` seconds pass (``WaitTimeoutError``).
+
+    ``timeout`` is a hard deadline: ``fetch`` gets it (a ``time.monotonic()`` value) and must
+    end its request, retries included, by then.
 
     Waits grow from ``poll_interval`` by 1.5x per poll up to 10 s. A 429 waits at least its
     ``Retry-After``; 5xx answers and connection failures are ridden out until the deadline
@@ -29,8 +32,14 @@ def wait_until_done(
     the API does not show yet.
     """
     for name, value in (("timeout", timeout), ("poll_interval", poll_interval)):
-        if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
-            raise errors.RequestValidationError(f"{name} must be a positive number of seconds")
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, (int, float))
+            or not 0 < value <= _defaults.MAX_TIMEOUT
+        ):
+            raise errors.RequestValidationError(
+                f"{name} must be a positive number of seconds, at most {_defaults.MAX_TIMEOUT:g}"
+            )
     deadline = time.monotonic() + timeout
     interval = float(poll_interval)
     cap = max(float(poll_interval), _defaults.WAIT_MAX_POLL_INTERVAL)
@@ -40,7 +49,7 @@ def wait_until_done(
         problem: Optional[errors.SDKError] = None
         pause = interval
         try:
-            state = fetch()
+            state = fetch(deadline)
         except errors.RateLimitError as exc:
             problem = exc
             pause = max(pause, exc.retry_after or 0.0)

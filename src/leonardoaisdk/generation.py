@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Callable, Iterator, List, Optional, Union
 
 from . import _defaults
 from ._costs import CostMemo
-from ._download import download_generation
+from ._download import checked_folder, download_generation
 from ._operation import Operation
 from ._pipeline import Pipeline, TimeoutArg
 from ._retry import RetriesArg
@@ -280,8 +280,11 @@ class Generation(SubClient):
         seconds.
         """
 
-        def fetch() -> Optional[operations.GetGenerationByIDGenerations]:
-            body = self.get_generation_by_id(id).object
+        request = operations.GetGenerationByIDRequest(id)
+
+        def fetch(deadline: float) -> Optional[operations.GetGenerationByIDGenerations]:
+            response = self._pipeline.call(GET_GENERATION_BY_ID, request, deadline=deadline)
+            body = self._costs.attach(response).object
             return body.generations_by_pk if body is not None else None
 
         return wait_until_done(
@@ -306,8 +309,13 @@ class Generation(SubClient):
         """Wait until texture generation ``id`` is COMPLETE, and return it; as
         ``wait_for_generation``."""
 
-        def fetch() -> Optional[operations.GetGenerationsTextureIDModelAssetTextureGenerations]:
-            body = self.get_generations_texture_id_(id).object
+        request = operations.GetGenerationsTextureIDRequest(id)
+
+        def fetch(
+            deadline: float,
+        ) -> Optional[operations.GetGenerationsTextureIDModelAssetTextureGenerations]:
+            response = self._pipeline.call(GET_GENERATIONS_TEXTURE_ID, request, deadline=deadline)
+            body = response.object
             return body.model_asset_texture_generations_by_pk if body is not None else None
 
         return wait_until_done(
@@ -323,21 +331,37 @@ class Generation(SubClient):
         self, user_id: str, *, page_size: int = _defaults.LIST_PAGE_SIZE
     ) -> Iterator[operations.GetGenerationsByUserIDGenerations]:
         """Every generation of ``user_id``, newest first, fetched a page at a time as you
-        iterate. Generations created meanwhile shift later pages; each id is yielded once."""
+        iterate. Generations created meanwhile shift later pages; each id is yielded once.
+        Paging stops at a short page, and when two pages in a row bring no new id: one such
+        page is what newer generations pushing the list back look like, two mean the server
+        ignores ``offset`` and would repeat its first page forever."""
         if isinstance(page_size, bool) or not isinstance(page_size, int) or page_size < 1:
-            raise errors.RequestValidationError("page_size must be a positive int")
+            raise errors.RequestValidationError(
+                f"page_size must be a positive int, not {page_size!r}"
+            )
+        if not isinstance(user_id, str) or not user_id:
+            raise errors.RequestValidationError(f"user_id must be a non-empty str, not {user_id!r}")
+        return self._generation_pages(user_id, page_size)
+
+    def _generation_pages(
+        self, user_id: str, page_size: int
+    ) -> Iterator[operations.GetGenerationsByUserIDGenerations]:
         seen = set()
         offset = 0
+        pages_without_news = 0
         while True:
             body = self.get_generations_by_user_id(user_id, limit=page_size, offset=offset).object
             page = (body.generations if body is not None else None) or []
+            new = 0
             for generation in page:
                 if generation is None or generation.id in seen:
                     continue
                 if generation.id is not None:
                     seen.add(generation.id)
+                new += 1
                 yield generation
-            if len(page) < page_size:
+            pages_without_news = 0 if new else pages_without_news + 1
+            if len(page) < page_size or pages_without_news == 2:
                 return
             offset += len(page)
 
@@ -352,10 +376,16 @@ class Generation(SubClient):
         """Save every image of a COMPLETE generation into ``dest_dir`` and return the paths.
 
         Files are named ``<generation id>-<n>.<ext>`` (a motion video: ``-<n>-motion.mp4``),
-        so downloading again replaces them. Each is streamed to a temporary file and renamed
-        into place: an interrupted download leaves no partial file. Image URLs get no
-        ``Authorization`` header: they are on a CDN, not the API.
+        so downloading again replaces them; an id that is not already a safe file name (lower
+        case, digits, ``_``, ``-``) becomes its readable part plus ``~`` and 8 hex digits of its
+        SHA-256, so different ids never share a file. The extension comes from the file's bytes.
+        Each file is streamed to a temporary file and renamed into place: an interrupted download
+        leaves no partial file. What is not an image or video, a file over the SDK's
+        ``max_download_bytes``, and URLs of link-local hosts are refused with
+        ``ResponseValidationError``, saving nothing. Image URLs get no ``Authorization`` header:
+        they are on a CDN, not the API.
         """
+        checked_folder(dest_dir)  # before any request
         generation = (
             self._existing_generation(generation_or_id, timeout, retries)
             if isinstance(generation_or_id, str)

@@ -7,10 +7,13 @@ from typing import Any, Dict, Optional
 import requests
 
 from . import _defaults
-from ._config import BearerAuth, resolve_server_url, resolve_token
+from ._config import BearerAuth, resolve_limit, resolve_server_url, resolve_token
 from ._pipeline import Pipeline, TimeoutArg, normalize_timeout
+from ._redact import safe_url
 from ._retry import RetriesArg, RetryPolicy
+from ._transport import RequestsTransport, new_session
 from .generation import Generation
+from .models.errors import ConfigurationError
 from .user import User
 
 
@@ -27,7 +30,13 @@ class LeonardoAiSDK:
         client: a ``requests.Session`` to send with. The SDK never changes its settings and
             does not close it.
         retry_config: a ``utils.RetryConfig``, or ``"none"`` to disable retries.
-        timeout: seconds, or a ``(connect, read)`` tuple; defaults to (10, 60).
+        timeout: seconds, or a ``(connect, read)`` tuple; defaults to (10, 60). The read
+            timeout bounds the whole answer of each attempt, not one read of it; a call with its
+            retries ends within the retry policy's ``max_elapsed_time``.
+        max_response_bytes: an API answer larger than this (after decompression) is refused
+            with ``ResponseValidationError``, unread; default 32 MiB.
+        max_download_bytes: the same for each image or video ``download_images`` saves;
+            default 1 GiB.
     """
 
     generation: Generation
@@ -44,17 +53,25 @@ class LeonardoAiSDK:
         client: Optional[requests.Session] = None,
         retry_config: RetriesArg = None,
         timeout: TimeoutArg = None,
+        max_response_bytes: int = _defaults.MAX_RESPONSE_BYTES,
+        max_download_bytes: int = _defaults.MAX_DOWNLOAD_BYTES,
     ) -> None:
         token = resolve_token(bearer_auth, security)
         base_url = resolve_server_url(server_url, server_idx, url_params)
+        if client is not None and not isinstance(client, requests.Session):
+            raise ConfigurationError(
+                f"client must be a requests.Session, not {type(client).__name__}"
+            )
         self._owns_session = client is None
-        session = client if client is not None else _new_session()
+        session = client if client is not None else new_session()
         self._pipeline = Pipeline(
-            session,
+            RequestsTransport(session, owns_session=self._owns_session),
             base_url,
             token,
             normalize_timeout(timeout, (_defaults.CONNECT_TIMEOUT, _defaults.READ_TIMEOUT)),
             RetryPolicy.from_config(retry_config),
+            max_response_bytes=resolve_limit("max_response_bytes", max_response_bytes),
+            max_download_bytes=resolve_limit("max_download_bytes", max_download_bytes),
         )
         self.generation = Generation(self._pipeline)
         self.user = User(self._pipeline)
@@ -75,16 +92,4 @@ class LeonardoAiSDK:
         self.close()
 
     def __repr__(self) -> str:
-        return f"LeonardoAiSDK(server_url={self.server_url!r})"
-
-
-def _new_session() -> requests.Session:
-    session = requests.Session()
-    # Retries are the pipeline's job; a pool as large as a typical thread pool avoids
-    # "connection pool is full" churn when one SDK serves many threads.
-    adapter = requests.adapters.HTTPAdapter(
-        pool_connections=4, pool_maxsize=_defaults.POOL_MAXSIZE, max_retries=0
-    )
-    session.mount("https://", adapter)
-    session.mount("http://", adapter)
-    return session
+        return f"LeonardoAiSDK(server_url={safe_url(self.server_url)!r})"

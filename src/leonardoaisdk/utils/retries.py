@@ -3,10 +3,22 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import Optional
+import math
+from typing import Any, Optional
 
 from .. import _defaults
 from ..models.errors import ConfigurationError
+
+
+def _check_number(owner: str, name: str, value: Any, *, minimum: float, integer: bool) -> None:
+    kinds = (int,) if integer else (int, float)
+    if isinstance(value, bool) or not isinstance(value, kinds):
+        kind = "an int" if integer else "a number"
+        raise ConfigurationError(
+            f"{owner}.{name} must be {kind}, not {type(value).__name__} {value!r}"
+        )
+    if not math.isfinite(value) or value < minimum:
+        raise ConfigurationError(f"{owner}.{name} must be at least {minimum:g}, not {value!r}")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -18,6 +30,15 @@ class BackoffStrategy:
     max_interval: int = _defaults.BACKOFF_MAX_MS
     exponent: float = _defaults.BACKOFF_EXPONENT
     max_elapsed_time: int = _defaults.MAX_ELAPSED_MS
+
+    def __post_init__(self) -> None:
+        for name, minimum in (("initial_interval", 0), ("max_interval", 0), ("exponent", 1)):
+            _check_number(
+                "BackoffStrategy", name, getattr(self, name), minimum=minimum, integer=False
+            )
+        _check_number(
+            "BackoffStrategy", "max_elapsed_time", self.max_elapsed_time, minimum=0, integer=False
+        )
 
 
 @dataclasses.dataclass(frozen=True)
@@ -41,8 +62,16 @@ class RetryConfig:
             raise ConfigurationError(
                 f"RetryConfig.strategy must be 'backoff' or 'none', not {self.strategy!r}"
             )
-        if self.max_retries < 0:
-            raise ConfigurationError("RetryConfig.max_retries must be >= 0")
+        if self.backoff is not None and not isinstance(self.backoff, BackoffStrategy):
+            raise ConfigurationError(
+                f"RetryConfig.backoff must be a BackoffStrategy, not {type(self.backoff).__name__}"
+            )
+        if not isinstance(self.retry_connection_errors, bool):
+            raise ConfigurationError("RetryConfig.retry_connection_errors must be True or False")
+        _check_number("RetryConfig", "max_retries", self.max_retries, minimum=0, integer=True)
+        _check_number(
+            "RetryConfig", "max_retry_after", self.max_retry_after, minimum=0, integer=False
+        )
 
 
 DEFAULT_RETRY_CONFIG = RetryConfig("backoff", BackoffStrategy())
