@@ -428,6 +428,8 @@ def test_non_finite_numbers_are_refused_400(server: LocalLeonardo, raw_body: byt
         (b"BREW /pot HTTP/1.1\r\n\r\n", 501),
         (b"GET /" + b"a" * 70_000 + b" HTTP/1.1\r\n\r\n", 414),
         (b"GET / HTTP/1.1\r\n" + b"X: y\r\n" * 101 + b"\r\n", 431),
+        # A head over 64 KiB is refused as it arrives, not after 100 lines of 64 KiB each.
+        (b"GET / HTTP/1.1\r\n" + (b"X-A: " + b"z" * 30_000 + b"\r\n") * 3, 431),
         (b"GET / HTTP/1.1\r\n" + b"X-Big: " + b"z" * 70_000 + b"\r\n\r\n", 431),
         (
             b"GET / HTTP/1.1\r\n"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import http.client
 import http.server
 import io
 import logging
@@ -19,7 +20,7 @@ import struct
 import sys
 import threading
 import time
-from typing import Any, Callable, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional, cast
 
 from . import _api
 
@@ -81,6 +82,23 @@ class DeadlineReader(io.RawIOBase):
             raise TimeoutError("the client took too long to send its request")
         self._connection.settimeout(left)
         return self._connection.recv_into(buffer)
+
+
+class HeadReader:
+    """The request's stream while its headers are read, with a budget for all of them: once
+    it is spent, the next line is "too long", which the stdlib answers 431."""
+
+    def __init__(self, rfile: io.BufferedIOBase, budget: int) -> None:
+        self._rfile = rfile
+        self._budget = budget
+
+    def readline(self, limit: int = -1) -> bytes:
+        if self._budget <= 0:
+            raise http.client.LineTooLong(f"request headers reach {MAX_HEADER_BYTES} bytes")
+        most = self._budget + 1 if limit < 0 else min(limit, self._budget + 1)
+        line = self._rfile.readline(most)
+        self._budget -= len(line)
+        return line
 
 
 class Server(http.server.ThreadingHTTPServer):
@@ -177,13 +195,16 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if len(self.requestline.split()) == 2:  # "GET /": HTTP/0.9, whose answers are bare
             self.send_error(400, "the request line has no HTTP version")
             return False
-        if not super().parse_request():
-            return False
-        header_bytes = sum(len(name) + len(value) + 4 for name, value in self.headers.items())
-        if header_bytes > MAX_HEADER_BYTES:
-            self.send_error(431, f"request headers are over {MAX_HEADER_BYTES} bytes")
-            return False
-        return True
+        # The stdlib reads up to 100 header lines of 64 KiB each (6.5 MB a connection) before it
+        # refuses; reading the head through a budget refuses it after MAX_HEADER_BYTES.
+        rfile, self.rfile = (
+            self.rfile,
+            cast(io.BufferedIOBase, HeadReader(self.rfile, MAX_HEADER_BYTES)),
+        )
+        try:
+            return super().parse_request()
+        finally:
+            self.rfile = rfile
 
     def handle_expect_100(self) -> bool:
         try:
