@@ -36,6 +36,7 @@ CLIENTS: Sequence[Tuple[str, type, Sequence[Operation[Any]]]] = (
 REQUESTS_RESPONSE_URL = "https://requests.readthedocs.io/en/latest/api/#requests.Response"
 NONE_TYPE = type(None)
 HAND_WRITTEN_PAGES = {RetryConfig: "models/utils/retryconfig.md"}
+ExtraFields = Dict[str, Any]  # what additional_properties holds, as _model.ExtraFields reads
 
 
 # --- tables and types ------------------------------------------------------------------------
@@ -286,18 +287,18 @@ def parameters_table(op: Operation[Any], method: Any, page: str, links: List[typ
 
 
 def wire_cell(field: dataclasses.Field) -> str:  # type: ignore[type-arg]
-    meta = field.metadata
-    location = meta.get(_fields.LOCATION)
-    if meta.get(_fields.EXTRA):
+    location = field.metadata.get(_fields.LOCATION)
+    wire = _fields.wire_name(field)
+    if _fields.is_extra(field):
         return "*(any other key)*"
     if location == _fields.PATH:
-        return f"path `{{{meta[_fields.WIRE]}}}`"
+        return f"path `{{{wire}}}`"
     if location == _fields.QUERY:
-        return f"query `{meta[_fields.WIRE]}`"
+        return f"query `{wire}`"
     if location == _fields.REQUEST_BODY:
         return "JSON body"
     if location == _fields.BODY:
-        return f"`{meta[_fields.WIRE]}`"
+        return f"`{wire}`"
     return "—"
 
 
@@ -344,7 +345,7 @@ def model_page(cls: type) -> Tuple[str, List[type]]:
         if issubclass(cls, OperationResponse):
             description = ENVELOPE_DESCRIPTIONS[field.name]
             wire = "—"
-        elif field.metadata.get(_fields.EXTRA):
+        elif _fields.is_extra(field):
             description, wire = EXTRA_DESCRIPTION, wire_cell(field)
         else:
             description = field.metadata.get(_fields.DESCRIPTION, "")
@@ -357,6 +358,8 @@ def model_page(cls: type) -> Tuple[str, List[type]]:
             wire = wire_cell(field)
         if field.name == "raw_response":
             cell = f"[requests.Response]({REQUESTS_RESPONSE_URL})"
+        elif _fields.is_extra(field):
+            cell = type_cell(ExtraFields, page, links)  # its runtime hint is dataclasses-json's
         else:
             hint = hints[field.name]
             if issubclass(cls, OperationResponse) and field.name == "object":

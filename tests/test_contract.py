@@ -169,7 +169,7 @@ def test_operation_matches_the_spec(op_id: str) -> None:
         assert op.request_type.__name__ == spec_op["x-python-request-class"]
         assert getattr(operations, op.request_type.__name__) is op.request_type
         declared = {
-            (f.name, f.metadata[_fields.WIRE], f.metadata[_fields.LOCATION])
+            (f.name, _fields.wire_name(f), f.metadata[_fields.LOCATION])
             for f in typing.cast(Any, op.request_type).__dataclass_fields__.values()
         }
         expected = {(p["x-python-name"], p["name"], p["in"]) for p in params}

@@ -3,16 +3,30 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 import re
-from typing import Any
+import sys
+import types
+import typing
+from typing import Any, Dict, List, Optional, Tuple, TypeVar, Union
 
 import pytest
 import responses
 
 import leonardoaisdk
 from leonardoaisdk import errors
+from leonardoaisdk._codec import (
+    admits_none,
+    bind,
+    enum_of,
+    list_item,
+    model_hints,
+    strip_optional,
+    type_bindings,
+)
 from leonardoaisdk.models import operations, shared
+from leonardoaisdk.types import Omittable, OptionalNullable, Unset
 from tests.conftest import BASE, TOKEN
 from tests.payloads import GENERATION_ID, generation, generations_page
 
@@ -226,3 +240,114 @@ def test_error_for_a_decode_failure_does_not_contain_the_token(
     with pytest.raises(errors.ResponseValidationError) as caught:
         sdk.generation.get_generation_by_id(GENERATION_ID)
     assert TOKEN not in str(caught.value) and TOKEN not in repr(caught.value)
+
+
+# --- type analysis (typing_inspect), on every supported Python ---------------------------------
+
+PEP_604 = sys.version_info >= (3, 10)
+
+
+def _hints_for_analysis() -> List[Tuple[Any, Any]]:
+    """(hint, its core type): typing's spellings, and PEP 604 / 585 ones where they exist."""
+    cases: List[Tuple[Any, Any]] = [
+        (Optional[int], int),
+        (OptionalNullable[str], str),
+        (Omittable[List[str]], List[str]),
+        (Optional[Union[shared.JobStatus, str]], Union[shared.JobStatus, str]),
+        (List[int], List[int]),
+        (int, int),
+    ]
+    if PEP_604:
+        cases += [
+            (int | None, int),
+            (None | str, str),
+            (list[int] | None, list[int]),
+            (shared.JobStatus | str | None, Union[shared.JobStatus, str]),
+            (str | Unset, str),
+        ]
+    return cases
+
+
+@pytest.mark.parametrize(("hint", "core"), _hints_for_analysis(), ids=str)
+def test_strip_optional_finds_the_core_type(hint: Any, core: Any) -> None:
+    assert strip_optional(hint) == core
+
+
+def test_enum_of_knows_an_enum_that_admits_unknown_values_in_either_spelling() -> None:
+    assert enum_of(Union[shared.JobStatus, str]) is shared.JobStatus
+    assert enum_of(shared.JobStatus) is shared.JobStatus
+    assert enum_of(Union[shared.JobStatus, int]) is None and enum_of(str) is None
+    if PEP_604:
+        assert enum_of(shared.JobStatus | str) is shared.JobStatus
+
+
+def test_admits_none_and_list_item() -> None:
+    assert admits_none(Optional[int]) and admits_none(OptionalNullable[int])
+    assert not admits_none(Omittable[int]) and not admits_none(int)
+    assert list_item(List[str]) is str and list_item(Optional[List[str]]) is None
+    assert list_item(Dict[str, Any]) is None
+    if PEP_604:
+        assert admits_none(int | None) and not admits_none(int | str)
+        assert list_item(list[str]) is str
+
+
+ItemT = TypeVar("ItemT")
+
+
+def test_type_parameters_of_generic_bases_are_bound() -> None:
+    bindings = type_bindings(operations.GetGenerationByIDGenerations)
+    assert operations.GeneratedImages in bindings.values()
+    hints = model_hints(operations.GetGenerationByIDGenerations)
+    assert hints["generated_images"] == Optional[List[operations.GeneratedImages]]
+    assert bind(Optional[List[ItemT]], {ItemT: int}) == Optional[List[int]]
+    assert bind(Dict[str, ItemT], {ItemT: float}) == Dict[str, float]
+    assert bind(Optional[List[ItemT]], {}) == Optional[List[ItemT]]  # unbound: left as is
+    if PEP_604:
+        assert bind(list[ItemT] | None, {ItemT: str}) == Optional[list[str]]
+
+
+def test_bound_types_are_what_dataclasses_and_dataclasses_json_see() -> None:
+    """Undecorated ``class A(Shape[X])`` gets fields of the bound types, so that
+    ``dataclasses.fields`` and ``typing.get_type_hints`` (dataclasses-json's view) agree."""
+    for cls, images in [
+        (operations.GetGenerationByIDGenerations, operations.GeneratedImages),
+        (
+            operations.GetGenerationsByUserIDGenerations,
+            operations.GetGenerationsByUserIDGeneratedImages,
+        ),
+    ]:
+        (field,) = [f for f in dataclasses.fields(cls) if f.name == "generated_images"]
+        assert field.type == Optional[List[images]]
+        assert typing.get_type_hints(cls)["generated_images"] == Optional[List[images]]
+        assert [f.name for f in dataclasses.fields(cls)] == [
+            f.name for f in dataclasses.fields(operations._shapes.GenerationFields)
+        ]
+
+
+@pytest.mark.skipif(not PEP_604, reason="X | Y annotations evaluate from Python 3.10")
+def test_a_model_annotated_with_pep_604_unions_decodes_and_encodes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    module = types.ModuleType("tests_pep604_models")  # a module, as models live in
+    monkeypatch.setitem(sys.modules, module.__name__, module)
+    exec(
+        "from __future__ import annotations\n"
+        "import dataclasses\n"
+        "from leonardoaisdk._fields import api_field, extra_fields\n"
+        "from leonardoaisdk._model import ExtraFields, Model\n"
+        "from leonardoaisdk.models import shared\n"
+        "@dataclasses.dataclass(repr=False)\n"
+        "class Pep604(Model):\n"
+        "    count: int | None = api_field('count')\n"
+        "    tags: list[str] | None = api_field('tags')\n"
+        "    status: shared.JobStatus | str | None = api_field('status')\n"
+        "    additional_properties: ExtraFields = extra_fields()\n",
+        module.__dict__,
+    )
+    model = module.Pep604
+    decoded = model.from_dict({"count": 2.0, "tags": ["a"], "status": "COMPLETE", "x": 1})
+    assert decoded.count == 2 and type(decoded.count) is int and decoded.tags == ["a"]
+    assert decoded.status is shared.JobStatus.COMPLETE and decoded.additional_properties == {"x": 1}
+    assert decoded.to_dict() == {"count": 2, "tags": ["a"], "status": "COMPLETE", "x": 1}
+    with pytest.raises(errors.ResponseValidationError, match=r"expected integer at \$\.count"):
+        model.from_dict({"count": "2"})

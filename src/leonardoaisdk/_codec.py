@@ -15,7 +15,9 @@ import dataclasses
 import enum
 import math
 import typing
-from typing import Any, Callable, Dict, List, Optional, Set, Tuple, TypeVar, Union
+from typing import Any, Callable, Dict, List, Optional, Set, Tuple, Union
+
+import typing_inspect  # type: ignore[import-untyped]
 
 from . import _fields
 from .types import UNSET, Unset
@@ -76,25 +78,46 @@ class EncodeError(Exception):
 
 
 # --- type hint analysis (runs once per field, when a plan is built) -------------------------
+#
+# typing_inspect does the looking: it knows Union[...] and PEP 604's X | Y (types.UnionType)
+# alike on every supported Python. What it has no function for stays here: telling an enum or
+# a model class apart (plain issubclass / dataclasses checks), and resolving postponed
+# annotations (typing.get_type_hints).
+
+
+def _union_members(hint: Any) -> Optional[Tuple[Any, ...]]:
+    if typing_inspect.is_union_type(hint):
+        return tuple(typing_inspect.get_args(hint, evaluate=True))
+    return None
 
 
 def strip_optional(hint: Any) -> Any:
     """The core type of ``Optional[X]`` / ``OptionalNullable[X]`` / ``Omittable[X]``: ``X``."""
-    if typing.get_origin(hint) is Union:
-        rest = [a for a in typing.get_args(hint) if a is not _NONE_TYPE and a is not Unset]
-        return rest[0] if len(rest) == 1 else Union[tuple(rest)]
-    return hint
+    members = _union_members(hint)
+    if members is None:
+        return hint
+    rest = [a for a in members if a is not _NONE_TYPE and a is not Unset]
+    return rest[0] if len(rest) == 1 else Union[tuple(rest)]
+
+
+def admits_none(hint: Any) -> bool:
+    """Whether ``None`` is a value of ``hint`` (``Optional[X]``, ``OptionalNullable[X]``)."""
+    return bool(typing_inspect.is_optional_type(hint))
+
+
+def _is_enum_class(hint: Any) -> bool:
+    return isinstance(hint, type) and issubclass(hint, enum.Enum)
 
 
 def enum_of(hint: Any) -> Optional[type]:
     """The enum class of ``Union[SomeEnum, str]`` (an enum that also admits unknown values)."""
-    if isinstance(hint, type) and issubclass(hint, enum.Enum):
-        return hint
-    if typing.get_origin(hint) is Union:
-        args = typing.get_args(hint)
-        enums = [a for a in args if isinstance(a, type) and issubclass(a, enum.Enum)]
-        if len(enums) == 1 and set(args) == {enums[0], str}:
-            return enums[0]
+    if _is_enum_class(hint):
+        return typing.cast(type, hint)
+    members = _union_members(hint)
+    if members is not None:
+        enums = [a for a in members if _is_enum_class(a)]
+        if len(enums) == 1 and set(members) == {enums[0], str}:
+            return typing.cast(type, enums[0])
     return None
 
 
@@ -102,35 +125,83 @@ def is_model(hint: Any) -> bool:
     return isinstance(hint, type) and dataclasses.is_dataclass(hint)
 
 
+def list_item(hint: Any) -> Any:
+    """The item type of ``List[X]`` / ``list[X]``, or ``None`` if ``hint`` is no list."""
+    if typing_inspect.get_origin(hint) is list:
+        (item,) = typing_inspect.get_args(hint, evaluate=True)
+        return item
+    return None
+
+
+def is_mapping(hint: Any) -> bool:
+    return typing_inspect.get_origin(hint) is dict or hint is dict
+
+
+def type_bindings(cls: type) -> Dict[Any, Any]:
+    """What the type parameters of ``cls``'s generic bases stand for: for
+    ``class A(Shape[X])`` with ``class Shape(Generic[T])``, ``{T: X}``."""
+    bindings: Dict[Any, Any] = {}
+    for klass in reversed(cls.__mro__):
+        for base in typing_inspect.get_generic_bases(klass):
+            parameters = typing_inspect.get_parameters(typing_inspect.get_origin(base))
+            arguments = typing_inspect.get_args(base, evaluate=True)
+            for parameter, argument in zip(parameters, arguments):
+                bindings[parameter] = bind(argument, bindings)
+    return bindings
+
+
+def bind(hint: Any, bindings: Dict[Any, Any]) -> Any:
+    """``hint`` with the type parameters in ``bindings`` filled in; others are left as they are."""
+    if typing_inspect.is_typevar(hint):
+        return bindings.get(hint, hint)
+    # get_parameters() answers () for X | Y (types.UnionType), which has __parameters__ too.
+    parameters = typing_inspect.get_parameters(hint) or getattr(hint, "__parameters__", ())
+    if not any(parameter in bindings for parameter in parameters):
+        return hint
+    return hint[tuple(bindings.get(parameter, parameter) for parameter in parameters)]
+
+
 def model_hints(cls: type) -> Dict[str, Any]:
     """A model's field types, with the type parameters of generic bases filled in: for
     ``class A(Shape[X])`` a field declared ``Optional[T]`` on ``Shape`` reads ``Optional[X]``."""
-    bindings: Dict[Any, Any] = {}
-    for klass in reversed(cls.__mro__):
-        for base in getattr(klass, "__orig_bases__", ()):
-            origin = typing.get_origin(base)
-            for parameter, argument in zip(
-                getattr(origin, "__parameters__", ()), typing.get_args(base)
-            ):
-                bindings[parameter] = _bind(argument, bindings)
-    return {name: _bind(hint, bindings) for name, hint in typing.get_type_hints(cls).items()}
+    bindings = type_bindings(cls)
+    return {name: bind(hint, bindings) for name, hint in typing.get_type_hints(cls).items()}
 
 
-def _bind(hint: Any, bindings: Dict[Any, Any]) -> Any:
-    if isinstance(hint, TypeVar):
-        return bindings.get(hint, Any)
-    arguments = typing.get_args(hint)
-    if not arguments:
-        return hint
-    bound = tuple(_bind(argument, bindings) for argument in arguments)
-    origin = typing.get_origin(hint)
-    if origin is Union:
-        return Union[bound]
-    if origin is list:
-        return List[bound[0]]  # type: ignore[valid-type]
-    if origin is dict:
-        return Dict[bound[0], bound[1]]  # type: ignore[valid-type]
-    return hint
+def evaluate_base_annotations(cls: type) -> None:
+    """Replace the postponed (string) annotations of ``cls``'s dataclass bases by the types."""
+    for base in cls.__mro__[1:]:
+        own = base.__dict__.get("__annotations__")  # noqa: RUF063 (see declare_bound_fields)
+        if not own or not dataclasses.is_dataclass(base):
+            continue
+        if any(isinstance(hint, str) for hint in own.values()):
+            resolved = typing.get_type_hints(base)
+            base.__annotations__ = {name: resolved[name] for name in own}
+
+
+def declare_bound_fields(cls: type) -> None:
+    """Re-declare on ``cls`` the inherited fields whose types name type parameters ``cls``
+    binds, with the bound types, so that ``dataclasses.fields(cls)`` and
+    ``typing.get_type_hints(cls)`` (what dataclasses-json reads) give the concrete types."""
+    declared = typing.get_type_hints(cls)
+    bound = model_hints(cls)
+    changed = {name: hint for name, hint in bound.items() if hint != declared[name]}
+    if not changed:
+        return
+    # The class's own annotations only (cls.__annotations__ may be a base's on 3.9);
+    # inspect.get_annotations, which says so, is 3.10+.
+    annotations = dict(cls.__dict__.get("__annotations__", {}))  # noqa: RUF063
+    for field in dataclasses.fields(cls):
+        if field.name in changed:
+            annotations[field.name] = changed[field.name]
+            redeclared: Any = dataclasses.field(
+                default=field.default,
+                default_factory=field.default_factory,
+                metadata=_fields.copied_metadata(field.metadata),
+            )
+            setattr(cls, field.name, redeclared)
+    cls.__annotations__ = annotations
+    dataclasses.dataclass(repr=False)(cls)
 
 
 # --- decoders --------------------------------------------------------------------------------
@@ -216,6 +287,11 @@ _SCALAR_DECODERS: Dict[Any, Converter] = {
 
 
 # --- encoders --------------------------------------------------------------------------------
+#
+# Two sets. SENDING encoders check a value can go to the API as the field's type: finite
+# numbers, text that is valid Unicode, no null list items. KEEPING encoders give back any value
+# the decoders produce (json.loads accepts NaN, lone surrogates and [null]), so that to_dict()
+# of a received model never fails on what was received.
 
 
 def _scalar_encoder(kinds: Tuple[type, ...], name: str) -> Converter:
@@ -227,47 +303,77 @@ def _scalar_encoder(kinds: Tuple[type, ...], name: str) -> Converter:
     return encode
 
 
+_encode_any_str = _scalar_encoder((str,), "str")
+
+
+def _encode_text(value: Any) -> Any:
+    value = _encode_any_str(value)
+    if not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise EncodeError(
+                f"is not valid Unicode text: lone surrogate {value[exc.start]!r} "
+                f"at index {exc.start}"
+            ) from None
+    return value
+
+
 def _encode_bool(value: Any) -> Any:
     if isinstance(value, bool):
         return value
     raise EncodeError(f"expected bool, got {type(value).__name__} {value!r}")
 
 
-def _encode_number(value: Any) -> Any:
+def _encode_any_number(value: Any) -> Any:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if isinstance(value, float) and not math.isfinite(value):
-            raise EncodeError(f"expected a finite number, got {value!r}")
         return value
     raise EncodeError(f"expected float, got {type(value).__name__} {value!r}")
 
 
-def _enum_encoder(enum_cls: Any) -> Converter:
-    def encode(value: Any) -> Any:
-        if isinstance(value, enum_cls):
-            return value.value
-        if isinstance(value, str) and not isinstance(value, enum.Enum):
-            return value  # a value newer than this SDK: sent as given
-        raise EncodeError(
-            f"expected {enum_cls.__name__} or str, got {type(value).__name__} {value!r}"
-        )
-
-    return encode
+def _encode_finite_number(value: Any) -> Any:
+    value = _encode_any_number(value)
+    if isinstance(value, float) and not math.isfinite(value):
+        raise EncodeError(f"expected a finite number, got {value!r}")
+    return value
 
 
-def _list_encoder(item: Converter) -> Converter:
-    def encode(value: Any) -> Any:
-        if not isinstance(value, (list, tuple)):
-            raise EncodeError(f"expected a list, got {type(value).__name__} {value!r}")
-        out = []
-        for index, x in enumerate(value):
-            try:
-                out.append(item(x))
-            except EncodeError as exc:
-                exc.path.insert(0, index)
-                raise
-        return out
+def _enum_encoder(text: Converter) -> Callable[[Any], Converter]:
+    def for_enum(enum_cls: Any) -> Converter:
+        def encode(value: Any) -> Any:
+            if isinstance(value, enum_cls):
+                return value.value
+            if isinstance(value, str) and not isinstance(value, enum.Enum):
+                return text(value)  # a value newer than this SDK: sent as given
+            raise EncodeError(
+                f"expected {enum_cls.__name__} or str, got {type(value).__name__} {value!r}"
+            )
 
-    return encode
+        return encode
+
+    return for_enum
+
+
+def _list_encoder(*, null_items: bool) -> Callable[[Converter], Converter]:
+    def for_item(item: Converter) -> Converter:
+        def encode(value: Any) -> Any:
+            if not isinstance(value, (list, tuple)):
+                raise EncodeError(f"expected a list, got {type(value).__name__} {value!r}")
+            out: List[Any] = []
+            for index, x in enumerate(value):
+                if x is None and null_items:
+                    out.append(None)
+                    continue
+                try:
+                    out.append(item(x))
+                except EncodeError as exc:
+                    exc.path.insert(0, index)
+                    raise
+            return out
+
+        return encode
+
+    return for_item
 
 
 def _dict_encoder(value: Any) -> Any:
@@ -276,20 +382,31 @@ def _dict_encoder(value: Any) -> Any:
     raise EncodeError(f"expected a dict, got {type(value).__name__} {value!r}")
 
 
-def _model_encoder(model_cls: type) -> Converter:
-    def encode(value: Any) -> Any:
-        if isinstance(value, model_cls):
-            return plan_for(model_cls).encode(value)
-        raise EncodeError(f"expected {model_cls.__name__}, got {type(value).__name__} {value!r}")
+def _model_encoder(*, sending: bool) -> Callable[[type], Converter]:
+    def for_model(model_cls: type) -> Converter:
+        def encode(value: Any) -> Any:
+            if isinstance(value, model_cls):
+                plan = plan_for(model_cls)
+                return plan.encode(value) if sending else plan.encode_as_received(value)
+            raise EncodeError(
+                f"expected {model_cls.__name__}, got {type(value).__name__} {value!r}"
+            )
 
-    return encode
+        return encode
+
+    return for_model
 
 
-_SCALAR_ENCODERS: Dict[Any, Converter] = {
-    str: _scalar_encoder((str,), "str"),
+_SENDING_SCALARS: Dict[Any, Converter] = {
+    str: _encode_text,
     int: _scalar_encoder((int,), "int"),
-    float: _encode_number,
+    float: _encode_finite_number,
     bool: _encode_bool,
+}
+_KEEPING_SCALARS: Dict[Any, Converter] = {
+    **_SENDING_SCALARS,
+    str: _encode_any_str,
+    float: _encode_any_number,
 }
 
 
@@ -307,6 +424,9 @@ class FieldPlan:
     description: str
 
 
+_EncodeStep = Tuple[str, str, Converter, bool, bool, bool]
+
+
 class ModelPlan:
     """Everything needed to encode and decode one model class, computed once."""
 
@@ -316,13 +436,15 @@ class ModelPlan:
         fields: List[FieldPlan] = []
         self.extra_name: Optional[str] = None
         for field in dataclasses.fields(cls):
-            meta = field.metadata
-            if meta.get(_fields.EXTRA):
+            # dataclasses-json's schema() reads Field.type, a string under postponed annotations
+            field.type = hints[field.name]
+            if _fields.is_extra(field):
                 self.extra_name = field.name
                 continue
-            wire = meta.get(_fields.WIRE)
+            wire = _fields.wire_name(field)
             if not wire:
                 raise TypeError(f"{cls.__name__}.{field.name} declares no wire name")
+            meta = field.metadata
             required = field.default is dataclasses.MISSING
             fields.append(
                 FieldPlan(
@@ -338,9 +460,13 @@ class ModelPlan:
         self.fields: Tuple[FieldPlan, ...] = tuple(fields)
         self.wire_names = frozenset(f.wire for f in fields)
         self._decode_steps = tuple((f.wire, f.name, decoder_for(f.hint), f.default) for f in fields)
-        self._encode_steps = tuple(
-            (f.name, f.wire, encoder_for(f.hint), f.nullable, f.required, f.default is None)
-            for f in fields
+        self._sending_steps = self._encode_steps(ENCODERS)
+        self._keeping_steps = self._encode_steps(KEEPING_ENCODERS)
+
+    def _encode_steps(self, kit: ConverterKit) -> Tuple[_EncodeStep, ...]:
+        return tuple(
+            (f.name, f.wire, kit.for_hint(f.hint), f.nullable, f.required, f.default is None)
+            for f in self.fields
         )
 
     def decode(self, data: Any) -> Any:
@@ -372,8 +498,16 @@ class ModelPlan:
         return obj
 
     def encode(self, obj: Any) -> Dict[str, Any]:
+        """The JSON object ``obj`` is sent as; raises ``EncodeError`` for what cannot be sent."""
+        return self._encode(obj, self._sending_steps)
+
+    def encode_as_received(self, obj: Any) -> Dict[str, Any]:
+        """The JSON object ``obj`` stands for, taking back anything decoding can produce."""
+        return self._encode(obj, self._keeping_steps)
+
+    def _encode(self, obj: Any, steps: Tuple[_EncodeStep, ...]) -> Dict[str, Any]:
         out: Dict[str, Any] = {}
-        for name, wire, encoder, nullable, required, none_is_absent in self._encode_steps:
+        for name, wire, encoder, nullable, required, none_is_absent in steps:
             value = getattr(obj, name)
             if value is UNSET:
                 if required:
@@ -432,7 +566,7 @@ def _model_decoder(cls: type) -> Converter:
     return plan_for(cls).decode
 
 
-# --- choosing converters: one dispatch on the type, two sets of leaf converters ---------------
+# --- choosing converters: one dispatch on the type, sets of leaf converters -------------------
 
 
 @dataclasses.dataclass(frozen=True)
@@ -449,7 +583,7 @@ class ConverterKit:
 
     def for_hint(self, hint: Any) -> Converter:
         core = strip_optional(hint)
-        if core is Any:
+        if core is Any or typing_inspect.is_typevar(core):  # an unbound parameter: any JSON
             return self.any_value
         if core in self.scalars:
             return self.scalars[core]
@@ -458,10 +592,10 @@ class ConverterKit:
             return self.enum(enum_cls)
         if is_model(core):
             return self.model(core)
-        origin = typing.get_origin(core)
-        if origin is list:
-            return self.list_of(self.for_hint(typing.get_args(core)[0]))
-        if origin is dict:
+        item = list_item(core)
+        if item is not None:
+            return self.list_of(self.for_hint(item))
+        if is_mapping(core):
             return self.mapping
         raise TypeError(f"no JSON {self.direction} for {hint!r}")
 
@@ -480,7 +614,22 @@ DECODERS = ConverterKit(
     _decode_object,
 )
 ENCODERS = ConverterKit(
-    "encoder", _as_is, _SCALAR_ENCODERS, _enum_encoder, _model_encoder, _list_encoder, _dict_encoder
+    "encoder",
+    _as_is,
+    _SENDING_SCALARS,
+    _enum_encoder(_encode_text),
+    _model_encoder(sending=True),
+    _list_encoder(null_items=False),
+    _dict_encoder,
+)
+KEEPING_ENCODERS = ConverterKit(
+    "encoder",
+    _as_is,
+    _KEEPING_SCALARS,
+    _enum_encoder(_encode_any_str),
+    _model_encoder(sending=False),
+    _list_encoder(null_items=True),
+    _dict_encoder,
 )
 
 
@@ -489,4 +638,5 @@ def decoder_for(hint: Any) -> Converter:
 
 
 def encoder_for(hint: Any) -> Converter:
+    """The SENDING encoder of ``hint``: what a request parameter or body goes through."""
     return ENCODERS.for_hint(hint)

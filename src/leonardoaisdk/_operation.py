@@ -11,13 +11,15 @@ import dataclasses
 import functools
 import json
 import typing
-from typing import Any, Callable, Dict, Generic, List, Optional, Tuple, Type, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Dict, Generic, List, Optional, Tuple, Type, TypeVar
 from urllib.parse import quote
 
 from . import _fields
 from ._codec import EncodeError, encoder_for, plan_for
-from ._model import Model, OperationResponse
 from .models.errors import RequestValidationError
+
+if TYPE_CHECKING:
+    from ._model import Model, OperationResponse
 
 
 @dataclasses.dataclass(frozen=True)
@@ -79,8 +81,17 @@ class Operation(Generic[ResponseT]):
         return plan_for(body_type).decode
 
 
+# Segments a URL resolver removes or climbs out of (RFC 3986 5.2.4), quoted or not: as an id
+# they would address another resource (`DELETE /generations/..` is `DELETE /`).
+_DOT_SEGMENTS = frozenset({".", ".."})
+
+
 class _RequestPlan:
     def __init__(self, op: Operation[Any]) -> None:
+        # Imported here: the models' base (and dataclasses-json) load with the first model used.
+        from ._model import Model
+
+        self.model_type = Model
         self.template = op.path
         self.body_is_request = issubclass(op.request_type, Model)
         self.path_params: List[_Param] = []
@@ -91,7 +102,7 @@ class _RequestPlan:
         hints = typing.get_type_hints(op.request_type)
         for field in dataclasses.fields(op.request_type):
             location = field.metadata.get(_fields.LOCATION)
-            wire = field.metadata.get(_fields.WIRE) or ""
+            wire = _fields.wire_name(field) or ""
             param = (field.name, wire, encoder_for(hints[field.name]))
             if location == _fields.PATH:
                 self.path_params.append(param)
@@ -115,6 +126,8 @@ class _RequestPlan:
             value = _param(request, name, encode)
             if value is None or value == "":
                 raise EncodeError("is required and must be a non-empty string", at=name)
+            if value in _DOT_SEGMENTS:
+                raise EncodeError(f"cannot be {value!r}: it is not an id but a path step", at=name)
             path = path.replace("{" + wire + "}", quote(value, safe=""))
         query: Optional[Dict[str, Any]] = None
         for name, wire, encode in self.query_params:
@@ -126,7 +139,7 @@ class _RequestPlan:
         if self.body_field is not None:
             model = getattr(request, self.body_field)
             if model is not None:
-                if not isinstance(model, Model):
+                if not isinstance(model, self.model_type):
                     raise EncodeError(
                         f"expected a request body model, got {type(model).__name__}",
                         at=self.body_field,
@@ -154,6 +167,11 @@ def _json_bytes(model: Model) -> bytes:
     payload = plan_for(type(model)).encode(model)
     try:
         text = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+        return text.encode("utf-8")
+    except UnicodeEncodeError as exc:  # a lone surrogate the fields' checks do not reach
+        raise EncodeError(
+            f"cannot be sent as JSON: text is not valid Unicode: lone surrogate "
+            f"{exc.object[exc.start]!r} in additional_properties or a free-form value"
+        ) from None
     except (TypeError, ValueError) as exc:
         raise EncodeError(f"cannot be sent as JSON: {exc}") from None
-    return text.encode("utf-8")

@@ -9,11 +9,12 @@ The codec fills the type parameters in once per class (``_codec.model_hints``).
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, Dict, Generic, List, Optional, TypeVar, Union
+import datetime
+from typing import Generic, List, Optional, TypeVar, Union
 
 from ..._display import generation_html
 from ..._fields import api_field, extra_fields
-from ..._model import Model
+from ..._model import ExtraFields, Model, parse_timestamp
 from ..shared.job_status import JobStatus
 from ..shared.model_asset_texture_types import ModelAssetTextureTypes
 from ..shared.sd_generation_schedulers import SdGenerationSchedulers
@@ -87,7 +88,13 @@ class GenerationFields(Model, Generic[ImageT, ElementT]):
         "status",
         description="The status of the current task.",
     )
-    additional_properties: Dict[str, Any] = extra_fields()
+    additional_properties: ExtraFields = extra_fields()
+
+    @property
+    def created_at_datetime(self) -> Optional[datetime.datetime]:
+        """``created_at`` as a timezone-aware datetime (UTC if the API names no zone), or
+        ``None`` when absent or not a timestamp."""
+        return parse_timestamp(self.created_at)
 
     def _repr_html_(self) -> str:
         """Jupyter: the generation as a grid of its images with prompt, status, size, model, cost."""
@@ -130,7 +137,7 @@ class GeneratedImageFields(Model, Generic[VariationT]):
     )
     nsfw: Optional[bool] = api_field("nsfw")
     url: Optional[str] = api_field("url")
-    additional_properties: Dict[str, Any] = extra_fields()
+    additional_properties: ExtraFields = extra_fields()
 
 
 @dataclasses.dataclass(repr=False)
@@ -144,7 +151,7 @@ class GenerationElementFields(Model, Generic[LoraT]):
         description="Element used for the generation.",
     )
     weight_applied: Optional[float] = api_field("weightApplied", nullable=True)
-    additional_properties: Dict[str, Any] = extra_fields()
+    additional_properties: ExtraFields = extra_fields()
 
 
 @dataclasses.dataclass(repr=False)
@@ -161,7 +168,7 @@ class VariationFields(Model):
         description="The type of variation.",
     )
     url: Optional[str] = api_field("url", nullable=True)
-    additional_properties: Dict[str, Any] = extra_fields()
+    additional_properties: ExtraFields = extra_fields()
 
 
 @dataclasses.dataclass(repr=False)
@@ -203,7 +210,7 @@ class ElementFields(Model):
         nullable=True,
         description="Minimum weight for the element",
     )
-    additional_properties: Dict[str, Any] = extra_fields()
+    additional_properties: ExtraFields = extra_fields()
 
 
 @dataclasses.dataclass(repr=False)
@@ -222,7 +229,13 @@ class TextureGenerationFields(Model, Generic[TextureImageT]):
         "status",
         description="The status of the current task.",
     )
-    additional_properties: Dict[str, Any] = extra_fields()
+    additional_properties: ExtraFields = extra_fields()
+
+    @property
+    def created_at_datetime(self) -> Optional[datetime.datetime]:
+        """``created_at`` as a timezone-aware datetime (UTC if the API names no zone), or
+        ``None`` when absent or not a timestamp."""
+        return parse_timestamp(self.created_at)
 
 
 @dataclasses.dataclass(repr=False)
@@ -236,4 +249,4 @@ class TextureImageFields(Model):
         description="When training model assets these are the texture types available to use.",
     )
     url: Optional[str] = api_field("url")
-    additional_properties: Dict[str, Any] = extra_fields()
+    additional_properties: ExtraFields = extra_fields()

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, Dict, List, Optional, Union
+from typing import List, Optional, Union
 
 from ..._display import response_html
 from ..._fields import api_field, extra_fields
-from ..._model import Model, OperationResponse, object_alias
+from ..._model import ExtraFields, Model, OperationResponse, RequestModel, object_alias
 from ...types import UNSET, Omittable, OptionalNullable
 from ..shared.controlnet_type import ControlnetType
 from ..shared.element_input import ElementInput
@@ -17,7 +17,7 @@ from ..shared.sd_versions import SdVersions
 
 
 @dataclasses.dataclass(repr=False)
-class CreateGenerationRequestBody(Model):
+class CreateGenerationRequestBody(RequestModel):
     r"""Query parameters to be provided in the request body as a JSON object."""
 
     alchemy: OptionalNullable[bool] = api_field(
@@ -226,7 +226,7 @@ class CreateGenerationRequestBody(Model):
         default=512,
         description="The input width of the images. Must be between 32 and 1024 and be a multiple of 8. Note: Input resolution is not always the same as output resolution due to upscaling from other features.",
     )
-    additional_properties: Dict[str, Any] = extra_fields()
+    additional_properties: ExtraFields = extra_fields()
 
 
 @dataclasses.dataclass(repr=False)
@@ -234,7 +234,7 @@ class CreateGenerationResponseBody(Model):
     r"""Responses for POST /generations."""
 
     sd_generation_job: Optional[SDGenerationOutput] = api_field("sdGenerationJob", nullable=True)
-    additional_properties: Dict[str, Any] = extra_fields()
+    additional_properties: ExtraFields = extra_fields()
 
 
 @dataclasses.dataclass(repr=False)
@@ -245,7 +245,7 @@ class SDGenerationOutput(Model):
         description="API Credits Cost for Image Generation. Available for Production API Users.",
     )
     generation_id: Optional[str] = api_field("generationId")
-    additional_properties: Dict[str, Any] = extra_fields()
+    additional_properties: ExtraFields = extra_fields()
 
 
 class CreateGenerationResponse(OperationResponse[CreateGenerationResponseBody]):

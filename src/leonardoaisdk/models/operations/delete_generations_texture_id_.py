@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, Dict, Optional
+from typing import Optional
 
 from ..._fields import api_field, body_param, extra_fields, path_param
-from ..._model import Model, OperationResponse
+from ..._model import ExtraFields, Model, OperationResponse, RequestModel
 from ...types import UNSET, OptionalNullable
 
 
 @dataclasses.dataclass(repr=False)
-class DeleteGenerationsTextureIDRequestBody(Model):
+class DeleteGenerationsTextureIDRequestBody(RequestModel):
     r"""Query parameters can also be provided in the request body as a JSON object."""
 
     id: OptionalNullable[str] = api_field("id", default=UNSET, nullable=True)
-    additional_properties: Dict[str, Any] = extra_fields()
+    additional_properties: ExtraFields = extra_fields()
 
 
 @dataclasses.dataclass(repr=False)
@@ -29,7 +29,7 @@ class DeleteGenerationsTextureIDResponseBody(Model):
             description='columns and relationships of "model_asset_texture_generations"',
         )
     )
-    additional_properties: Dict[str, Any] = extra_fields()
+    additional_properties: ExtraFields = extra_fields()
 
 
 @dataclasses.dataclass(repr=False)
@@ -37,7 +37,7 @@ class ModelAssetTextureGenerations(Model):
     r"""columns and relationships of "model_asset_texture_generations"."""
 
     id: Optional[str] = api_field("id", nullable=True)
-    additional_properties: Dict[str, Any] = extra_fields()
+    additional_properties: ExtraFields = extra_fields()
 
 
 @dataclasses.dataclass

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, Dict, Optional
+from typing import Optional
 
 from ..._fields import api_field, extra_fields, path_param
-from ..._model import Model, OperationResponse, object_alias
+from ..._model import ExtraFields, Model, OperationResponse, object_alias
 
 
 @dataclasses.dataclass(repr=False)
@@ -18,7 +18,7 @@ class DeleteGenerationByIDResponseBody(Model):
         nullable=True,
         description='columns and relationships of "generations"',
     )
-    additional_properties: Dict[str, Any] = extra_fields()
+    additional_properties: ExtraFields = extra_fields()
 
 
 @dataclasses.dataclass(repr=False)
@@ -26,7 +26,7 @@ class Generations(Model):
     r"""columns and relationships of "generations"."""
 
     id: Optional[str] = api_field("id", nullable=True)
-    additional_properties: Dict[str, Any] = extra_fields()
+    additional_properties: ExtraFields = extra_fields()
 
 
 @dataclasses.dataclass

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, Dict, Optional
+from typing import Optional
 
 from ..._fields import api_field, body_param, extra_fields, path_param, query_param
-from ..._model import Model, OperationResponse
+from ..._model import ExtraFields, Model, OperationResponse, RequestModel
 from ...types import UNSET, OptionalNullable
 from ._shapes import TextureGenerationFields, TextureImageFields
 
@@ -22,11 +22,11 @@ class GetGenerationsTextureIDModelAssetTextureGenerations(
 
 
 @dataclasses.dataclass(repr=False)
-class GetGenerationsTextureIDRequestBody(Model):
+class GetGenerationsTextureIDRequestBody(RequestModel):
     r"""Query parameters can also be provided in the request body as a JSON object."""
 
     id: OptionalNullable[str] = api_field("id", default=UNSET, nullable=True)
-    additional_properties: Dict[str, Any] = extra_fields()
+    additional_properties: ExtraFields = extra_fields()
 
 
 @dataclasses.dataclass(repr=False)
@@ -40,7 +40,7 @@ class GetGenerationsTextureIDResponseBody(Model):
         nullable=True,
         description='columns and relationships of "model_asset_texture_generations"',
     )
-    additional_properties: Dict[str, Any] = extra_fields()
+    additional_properties: ExtraFields = extra_fields()
 
 
 @dataclasses.dataclass

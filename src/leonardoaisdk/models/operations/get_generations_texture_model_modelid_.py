@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, Dict, List, Optional
+from typing import List, Optional
 
 from ..._fields import api_field, body_param, extra_fields, path_param, query_param
-from ..._model import Model, OperationResponse
+from ..._model import ExtraFields, Model, OperationResponse, RequestModel
 from ...types import UNSET, OptionalNullable
 from ._shapes import TextureGenerationFields, TextureImageFields
 
@@ -22,13 +22,13 @@ class GetGenerationsTextureModelModelIDModelAssetTextureGenerations(
 
 
 @dataclasses.dataclass(repr=False)
-class GetGenerationsTextureModelModelIDRequestBody(Model):
+class GetGenerationsTextureModelModelIDRequestBody(RequestModel):
     r"""Query parameters can also be provided in the request body as a JSON object."""
 
     limit: OptionalNullable[int] = api_field("limit", default=UNSET, nullable=True)
     model_id: OptionalNullable[str] = api_field("modelId", default=UNSET, nullable=True)
     offset: OptionalNullable[int] = api_field("offset", default=UNSET, nullable=True)
-    additional_properties: Dict[str, Any] = extra_fields()
+    additional_properties: ExtraFields = extra_fields()
 
 
 @dataclasses.dataclass(repr=False)
@@ -40,7 +40,7 @@ class GetGenerationsTextureModelModelIDResponseBody(Model):
     ] = api_field(
         "model_asset_texture_generations",
     )
-    additional_properties: Dict[str, Any] = extra_fields()
+    additional_properties: ExtraFields = extra_fields()
 
 
 @dataclasses.dataclass

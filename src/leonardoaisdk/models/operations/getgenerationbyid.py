@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, Dict, Optional
+from typing import Optional
 
 from ..._display import response_html
 from ..._fields import api_field, extra_fields, path_param
-from ..._model import Model, OperationResponse, object_alias
+from ..._model import ExtraFields, Model, OperationResponse, object_alias
 from ._shapes import (
     ElementFields,
     GeneratedImageFields,
@@ -46,7 +46,7 @@ class GetGenerationByIDResponseBody(Model):
         nullable=True,
         description='columns and relationships of "generations"',
     )
-    additional_properties: Dict[str, Any] = extra_fields()
+    additional_properties: ExtraFields = extra_fields()
 
 
 @dataclasses.dataclass

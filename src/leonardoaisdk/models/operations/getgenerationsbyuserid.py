@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, Dict, List, Optional
+from typing import List, Optional
 
 from ..._display import response_html
 from ..._fields import api_field, extra_fields, path_param, query_param
-from ..._model import Model, OperationResponse, object_alias
+from ..._model import ExtraFields, Model, OperationResponse, object_alias
 from ._shapes import (
     ElementFields,
     GeneratedImageFields,
@@ -48,7 +48,7 @@ class GetGenerationsByUserIDResponseBody(Model):
     r"""Responses for GET /generations/user/{userId}."""
 
     generations: Optional[List[GetGenerationsByUserIDGenerations]] = api_field("generations")
-    additional_properties: Dict[str, Any] = extra_fields()
+    additional_properties: ExtraFields = extra_fields()
 
 
 @dataclasses.dataclass

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, Dict, List, Optional
+import datetime
+from typing import List, Optional
 
 from ..._fields import api_field, extra_fields
-from ..._model import Model, OperationResponse
+from ..._model import ExtraFields, Model, OperationResponse, parse_timestamp
 
 
 @dataclasses.dataclass(repr=False)
@@ -14,7 +15,7 @@ class GetUserSelfResponseBody(Model):
     r"""Responses for GET /me."""
 
     user_details: Optional[List[UserDetails]] = api_field("user_details")
-    additional_properties: Dict[str, Any] = extra_fields()
+    additional_properties: ExtraFields = extra_fields()
 
 
 @dataclasses.dataclass(repr=False)
@@ -31,7 +32,13 @@ class UserDetails(Model):
         nullable=True,
         description='columns and relationships of "users"',
     )
-    additional_properties: Dict[str, Any] = extra_fields()
+    additional_properties: ExtraFields = extra_fields()
+
+    @property
+    def token_renewal_date_datetime(self) -> Optional[datetime.datetime]:
+        """``token_renewal_date`` as a timezone-aware datetime (UTC if the API names no zone),
+        or ``None`` when absent or not a timestamp."""
+        return parse_timestamp(self.token_renewal_date)
 
 
 @dataclasses.dataclass(repr=False)
@@ -40,7 +47,7 @@ class Users(Model):
 
     id: Optional[str] = api_field("id", nullable=True)
     username: Optional[str] = api_field("username", nullable=True)
-    additional_properties: Dict[str, Any] = extra_fields()
+    additional_properties: ExtraFields = extra_fields()
 
 
 class GetUserSelfResponse(OperationResponse[GetUserSelfResponseBody]):

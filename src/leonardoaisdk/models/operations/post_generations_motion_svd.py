@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, Dict, Optional
+from typing import Optional
 
 from ..._display import response_html
 from ..._fields import api_field, extra_fields, required_field
-from ..._model import Model, OperationResponse
+from ..._model import ExtraFields, Model, OperationResponse, RequestModel
 from ...types import UNSET, OptionalNullable
 
 
 @dataclasses.dataclass(repr=False)
-class PostGenerationsMotionSvdRequestBody(Model):
+class PostGenerationsMotionSvdRequestBody(RequestModel):
     r"""Query parameters can also be provided in the request body as a JSON object."""
 
     image_id: str = required_field(
@@ -43,7 +43,7 @@ class PostGenerationsMotionSvdRequestBody(Model):
         nullable=True,
         description="The motion strength.",
     )
-    additional_properties: Dict[str, Any] = extra_fields()
+    additional_properties: ExtraFields = extra_fields()
 
 
 @dataclasses.dataclass(repr=False)
@@ -54,7 +54,7 @@ class PostGenerationsMotionSvdResponseBody(Model):
         "sdGenerationJob",
         nullable=True,
     )
-    additional_properties: Dict[str, Any] = extra_fields()
+    additional_properties: ExtraFields = extra_fields()
 
 
 @dataclasses.dataclass(repr=False)
@@ -65,7 +65,7 @@ class MotionSvdGenerationOutput(Model):
         description="API credits cost, available for Production API users.",
     )
     generation_id: Optional[str] = api_field("generationId")
-    additional_properties: Dict[str, Any] = extra_fields()
+    additional_properties: ExtraFields = extra_fields()
 
 
 class PostGenerationsMotionSvdResponse(OperationResponse[PostGenerationsMotionSvdResponseBody]):

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, Dict, Optional
+from typing import Optional
 
 from ..._fields import api_field, extra_fields
-from ..._model import Model, OperationResponse
+from ..._model import ExtraFields, Model, OperationResponse, RequestModel
 from ...types import UNSET, Omittable, OptionalNullable
 
 
 @dataclasses.dataclass(repr=False)
-class PostGenerationsTextureRequestBody(Model):
+class PostGenerationsTextureRequestBody(RequestModel):
     r"""Query parameters can also be provided in the request body as a JSON object."""
 
     front_rotation_offset: OptionalNullable[int] = api_field(
@@ -34,7 +34,7 @@ class PostGenerationsTextureRequestBody(Model):
     prompt: Omittable[str] = api_field("prompt", default=UNSET)
     sd_version: OptionalNullable[str] = api_field("sd_version", default=UNSET, nullable=True)
     seed: OptionalNullable[int] = api_field("seed", default=UNSET, nullable=True)
-    additional_properties: Dict[str, Any] = extra_fields()
+    additional_properties: ExtraFields = extra_fields()
 
 
 @dataclasses.dataclass(repr=False)
@@ -45,7 +45,7 @@ class PostGenerationsTextureResponseBody(Model):
         "textureGenerationJob",
         nullable=True,
     )
-    additional_properties: Dict[str, Any] = extra_fields()
+    additional_properties: ExtraFields = extra_fields()
 
 
 @dataclasses.dataclass(repr=False)
@@ -56,7 +56,7 @@ class TextureGenerationJobOutput(Model):
         description="API Credits Cost for Texture Generation. Available for Production API Users.",
     )
     id: Optional[str] = api_field("id")
-    additional_properties: Dict[str, Any] = extra_fields()
+    additional_properties: ExtraFields = extra_fields()
 
 
 class PostGenerationsTextureResponse(OperationResponse[PostGenerationsTextureResponseBody]):

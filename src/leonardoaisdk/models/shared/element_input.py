@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, Dict
 
 from ..._fields import api_field, extra_fields
-from ..._model import Model
+from ..._model import ExtraFields, RequestModel
 from ...types import UNSET, OptionalNullable
 
 
 @dataclasses.dataclass(repr=False)
-class ElementInput(Model):
+class ElementInput(RequestModel):
     ak_uuid: OptionalNullable[str] = api_field(
         "akUUID",
         default=UNSET,
@@ -24,4 +23,4 @@ class ElementInput(Model):
         nullable=True,
         description="Weight for the element",
     )
-    additional_properties: Dict[str, Any] = extra_fields()
+    additional_properties: ExtraFields = extra_fields()
