@@ -177,11 +177,13 @@ def test_request_log_defaults_to_1000_entries_and_64_kib_bodies(server: LocalLeo
     assert whole.json() == {"prompt": "kept whole"} and not whole.truncated
 
 
-def test_log_limits_must_not_be_negative() -> None:
+def test_limits_are_checked_at_construction() -> None:
     with pytest.raises(ValueError, match="must not be negative"):
         LocalLeonardo(max_log_entries=-1)
     with pytest.raises(ValueError, match="read_timeout"):
         LocalLeonardo(read_timeout=0)
+    with pytest.raises(ValueError, match="max_connections"):
+        LocalLeonardo(max_connections=0)
 
 
 # --- 2. oversized bodies and broken framing ---------------------------------------------------
@@ -344,6 +346,32 @@ def test_keep_alive_connections_serve_requests_then_close_when_idle(server: Loca
         started = time.monotonic()
         assert client.closed_within(3)
         assert time.monotonic() - started < 0.5
+
+
+@pytest.mark.leonardo(max_connections=5, read_timeout=5)
+def test_connections_over_max_connections_get_503_without_a_thread(server: LocalLeonardo) -> None:
+    before = threading.enumerate()
+    held = [Raw(server) for _ in range(5)]
+    try:
+        for client in held:  # each one answered: all five have their thread
+            client.send(request("GET", "/api/rest/v1/me", auth(server)))
+            assert client.answer().status == 200
+        for _ in range(20):
+            with raw(server) as extra:
+                answer = extra.answer()  # before it sends a byte
+                assert_error_answer(answer, 503, "too-many-connections")
+                assert answer.headers["retry-after"] == "1"
+                assert extra.closed_within(3)
+        assert len(_new_threads(before)) <= 5
+        held.pop().close()
+        for _ in range(100):  # until the server has seen that close
+            if len(_new_threads(before)) < 5:
+                break
+            time.sleep(0.02)
+        assert_still_serving(server)
+    finally:
+        for client in held:
+            client.close()
 
 
 def _new_threads(before: List[threading.Thread]) -> List[threading.Thread]:

@@ -10,6 +10,7 @@ from typing import Any, List, Optional
 
 from ._server import (
     DEFAULT_MAX_BODY,
+    DEFAULT_MAX_CONNECTIONS,
     DEFAULT_MAX_LOG_ENTRIES,
     DEFAULT_MAX_LOGGED_BODY,
     DEFAULT_READ_TIMEOUT,
@@ -54,6 +55,12 @@ def main(argv: Optional[List[str]] = None) -> int:
         default=DEFAULT_MAX_LOGGED_BODY,
         help=f"bytes of each body the request log keeps (default {DEFAULT_MAX_LOGGED_BODY})",
     )
+    parser.add_argument(
+        "--max-connections",
+        type=int,
+        default=DEFAULT_MAX_CONNECTIONS,
+        help=f"connections served at once; more get 503 (default {DEFAULT_MAX_CONNECTIONS})",
+    )
     args = parser.parse_args(argv)
     try:
         server = LocalLeonardo(
@@ -65,6 +72,7 @@ def main(argv: Optional[List[str]] = None) -> int:
             max_body=args.max_body,
             max_log_entries=args.max_log_entries,
             max_logged_body=args.max_logged_body,
+            max_connections=args.max_connections,
         )
     except ValueError as exc:
         parser.error(str(exc))

@@ -21,6 +21,7 @@ DEFAULT_MAX_LOG_ENTRIES = 1000
 DEFAULT_MAX_LOGGED_BODY = 64 * 1024
 DEFAULT_MAX_BODY = 4 * 1024 * 1024  # Leonardo's JSON bodies are a few KB
 DEFAULT_READ_TIMEOUT = 10.0
+DEFAULT_MAX_CONNECTIONS = 256
 STOP_TIMEOUT = 5.0
 
 
@@ -75,6 +76,8 @@ class LocalLeonardo:
         read_timeout: seconds a client has to send each request, counted from when the
             server starts waiting for it (so idle keep-alive connections close after it), and
             to read each answer.
+        max_connections: how many connections are served at once (one thread each); one
+            more is answered ``503`` with ``Retry-After: 1`` and closed.
 
     Whatever clients do (reset connections, send garbage, oversized or endless bodies, or
     nothing at all), the server answers HTTP/1.1 with Leonardo's error body or closes the
@@ -94,11 +97,14 @@ class LocalLeonardo:
         max_logged_body: int = DEFAULT_MAX_LOGGED_BODY,
         max_body: int = DEFAULT_MAX_BODY,
         read_timeout: float = DEFAULT_READ_TIMEOUT,
+        max_connections: int = DEFAULT_MAX_CONNECTIONS,
     ) -> None:
         if min(max_log_entries, max_logged_body, max_body) < 0:
             raise ValueError("max_log_entries, max_logged_body and max_body must not be negative")
         if not read_timeout > 0:
             raise ValueError("read_timeout must be positive")
+        if max_connections < 1:
+            raise ValueError("max_connections must be at least 1")
         self.api_key = api_key or f"local-{secrets.token_hex(16)}"
         self.user_id = user_id or str(uuid.uuid4())
         self._host = host
@@ -109,7 +115,7 @@ class LocalLeonardo:
         self._log: Deque[RecordedRequest] = collections.deque(maxlen=max_log_entries)
         self._log_lock = threading.Lock()
         self._max_logged_body = max_logged_body
-        self._limits = Limits(max_body=max_body, read_timeout=read_timeout)
+        self._limits = Limits(max_body, read_timeout, max_connections)
         self._stopping = threading.Event()  # cuts injected delays short on stop()
         self._httpd: Optional[Server] = None
         self._thread: Optional[threading.Thread] = None

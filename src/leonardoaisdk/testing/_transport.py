@@ -39,6 +39,7 @@ REFUSAL_CODES = {
     400: "invalid-request",
     408: "timeout",
     413: "payload-too-large",
+    503: "too-many-connections",
     414: "invalid-request",
     431: "invalid-headers",
     501: "invalid-request",
@@ -50,6 +51,7 @@ REFUSAL_CODES = {
 class Limits:
     max_body: int
     read_timeout: float
+    max_connections: int
 
 
 class Refused(Exception):
@@ -82,6 +84,20 @@ class DeadlineReader(io.RawIOBase):
             raise TimeoutError("the client took too long to send its request")
         self._connection.settimeout(left)
         return self._connection.recv_into(buffer)
+
+
+def encode(reply: _api.Reply, body: bytes, *, close: bool) -> bytes:
+    """An answer on the wire, in one piece: headers and body leave in the same segment.
+    ``body`` may be shorter than ``reply.body`` (a truncation fault); the length is the full one.
+    """
+    reason = http.server.BaseHTTPRequestHandler.responses.get(reply.status, ("",))[0]
+    head = [f"HTTP/1.1 {reply.status} {reason}"]
+    head.append(f"Content-Type: {reply.content_type}")
+    head.append(f"Content-Length: {len(reply.body)}")
+    head += [f"{name}: {value}" for name, value in reply.headers.items()]
+    if close:
+        head.append("Connection: close")
+    return ("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + body
 
 
 class HeadReader:
@@ -124,7 +140,12 @@ class Server(http.server.ThreadingHTTPServer):
             daemon=True,
         )
         with self._open_lock:
-            self._open[request] = thread
+            full = len(self._open) >= self.limits.max_connections
+            if not full:
+                self._open[request] = thread
+        if full:
+            self._turn_away(request)
+            return
         try:
             thread.start()
         except BaseException:
@@ -136,6 +157,17 @@ class Server(http.server.ThreadingHTTPServer):
             super().process_request_thread(request, client_address)
         finally:
             self._forget(request)
+
+    def _turn_away(self, connection: socket.socket) -> None:
+        """Answer 503 without a thread, and close: the thread count stays bounded."""
+        limit = self.limits.max_connections
+        reply = Refused(503, f"the server has its limit of {limit} open connections").reply
+        reply.headers["Retry-After"] = "1"
+        with contextlib.suppress(OSError):  # best effort: the accept loop must not wait
+            connection.setblocking(False)
+            connection.send(encode(reply, reply.body, close=True))
+        logger.debug("turned a connection away: %d are open", limit)
+        self.shutdown_request(connection)
 
     def _forget(self, request: socket.socket) -> None:
         with self._open_lock:
@@ -306,18 +338,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
     # --- answers -------------------------------------------------------------------------------
 
     def send(self, reply: _api.Reply, *, truncate: bool = False) -> None:
-        head = [f"HTTP/1.1 {reply.status} {self.responses.get(reply.status, ('',))[0]}"]
-        head.append(f"Content-Type: {reply.content_type}")
-        head.append(f"Content-Length: {len(reply.body)}")
-        head += [f"{name}: {value}" for name, value in reply.headers.items()]
         body = reply.body[: len(reply.body) // 2] if truncate else reply.body
-        if truncate or self.close_connection:
-            head.append("Connection: close")
+        if truncate:
             self.close_connection = True
         # A client that stops reading holds the thread no longer than one that stops sending.
         self.connection.settimeout(self.server.limits.read_timeout)
-        # One write per answer: headers and body leave in the same segment.
-        self.wfile.write(("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + body)
+        self.wfile.write(encode(reply, body, close=self.close_connection))
         self.log_request(reply.status, len(body))
 
     def send_error(
