@@ -156,6 +156,7 @@ class RequestsTransport:
         self.session = session
         self._cache_settings = owns_session
         self._settings: Dict[Tuple[str, str], Mapping[str, Any]] = {}
+        self._base_headers = dict(session.headers)
 
     def _send_settings(self, url: str) -> Mapping[str, Any]:
         parts = urlsplit(url)
@@ -192,10 +193,18 @@ class RequestsTransport:
                 stream=True,
                 hooks=hooks,
             )
-        request = requests.Request(
-            method, url, headers=headers, data=body, params=params, hooks=hooks
+        # What Session.prepare_request would do, less its per-call merging of session settings
+        # (fixed for our own session) and its ~/.netrc lookup, which would replace our header.
+        prepared = requests.PreparedRequest()
+        prepared.prepare(
+            method=method,
+            url=url,
+            headers={**self._base_headers, **headers},
+            data=body,
+            params=params,
+            cookies=self.session.cookies,
+            hooks=hooks,
         )
-        prepared = self.session.prepare_request(request)
         settings = self._send_settings(prepared.url or url)
         return self.session.send(
             prepared,
