@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import dataclasses
+import itertools
 import json
 import os
 import sys
@@ -65,7 +66,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     listing = command("list", "list generations, newest first")
     listing.add_argument("--user-id", help="whose (default: the key's own user)")
-    listing.add_argument("--limit", type=int, default=10)
+    listing.add_argument(
+        "--limit", type=int, help="at most this many (default: 10, or all with --since)"
+    )
+    listing.add_argument(
+        "--since", metavar="DATE", help="only generations created since then (ISO 8601, UTC)"
+    )
 
     waiting = command("wait", "wait until a generation is complete")
     waiting.add_argument("id")
@@ -304,8 +310,12 @@ def _own_user_id(sdk: Any) -> str:
 def cmd_list(args: argparse.Namespace, out: Output) -> None:
     sdk = _sdk(args)
     user_id = args.user_id or _own_user_id(sdk)
-    response = sdk.generation.get_generations_by_user_id(user_id, limit=args.limit)
-    generations = _items(_field(response, "object", "generations"))
+    if args.since is not None:
+        found = sdk.generation.iter_generations_by_user_id(user_id, since=args.since)
+        generations = list(itertools.islice(found, args.limit))
+    else:
+        response = sdk.generation.get_generations_by_user_id(user_id, limit=args.limit or 10)
+        generations = _items(_field(response, "object", "generations"))
     for g in generations:
         prompt = _known(g.prompt)[:60]
         out.line(f"{_known(g.id)}  {_known(g.status):<8}  {_known(g.created_at)}  {prompt}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator, List, Optional, Union
@@ -9,6 +10,7 @@ from typing import TYPE_CHECKING, Callable, Iterator, List, Optional, Union
 from . import _defaults
 from ._costs import CostMemo
 from ._download import checked_folder, download_generation
+from ._model import parse_timestamp
 from ._operation import Operation
 from ._pipeline import Pipeline, TimeoutArg
 from ._retry import RetriesArg
@@ -328,23 +330,29 @@ class Generation(SubClient):
         )
 
     def iter_generations_by_user_id(
-        self, user_id: str, *, page_size: int = _defaults.LIST_PAGE_SIZE
+        self,
+        user_id: str,
+        *,
+        page_size: int = _defaults.LIST_PAGE_SIZE,
+        since: Union[datetime.datetime, datetime.date, str, None] = None,
     ) -> Iterator[operations.GetGenerationsByUserIDGenerations]:
         """Every generation of ``user_id``, newest first, fetched a page at a time as you
         iterate. Generations created meanwhile shift later pages; each id is yielded once.
-        Paging stops at a short page, and when two pages in a row bring no new id: one such
-        page is what newer generations pushing the list back look like, two mean the server
-        ignores ``offset`` and would repeat its first page forever."""
+        With ``since`` (a datetime, a date or an ISO 8601 string; without a zone it is UTC),
+        paging stops at the first generation created before it. Paging also stops at a short
+        page, and when two pages in a row bring no new id: one such page is what newer
+        generations pushing the list back look like, two mean the server ignores ``offset``
+        and would repeat its first page forever."""
         if isinstance(page_size, bool) or not isinstance(page_size, int) or page_size < 1:
             raise errors.RequestValidationError(
                 f"page_size must be a positive int, not {page_size!r}"
             )
         if not isinstance(user_id, str) or not user_id:
             raise errors.RequestValidationError(f"user_id must be a non-empty str, not {user_id!r}")
-        return self._generation_pages(user_id, page_size)
+        return self._generation_pages(user_id, page_size, _moment(since))
 
     def _generation_pages(
-        self, user_id: str, page_size: int
+        self, user_id: str, page_size: int, since: Optional[datetime.datetime]
     ) -> Iterator[operations.GetGenerationsByUserIDGenerations]:
         seen = set()
         offset = 0
@@ -356,6 +364,10 @@ class Generation(SubClient):
             for generation in page:
                 if generation is None or generation.id in seen:
                     continue
+                if since is not None:
+                    created = generation.created_at_datetime
+                    if created is not None and created < since:
+                        return  # the list is newest first: the rest is older still
                 if generation.id is not None:
                     seen.add(generation.id)
                 new += 1
@@ -402,3 +414,25 @@ class Generation(SubClient):
         if found is None:
             raise errors.NotFoundError(f"generation {id} not found")
         return found
+
+
+def _moment(
+    since: Union[datetime.datetime, datetime.date, str, None],
+) -> Optional[datetime.datetime]:
+    """``since`` as a timezone-aware datetime (UTC where it names no zone)."""
+    if since is None:
+        return None
+    if isinstance(since, str):
+        moment = parse_timestamp(since.strip())
+        if moment is None:
+            raise errors.RequestValidationError(
+                f"since must be an ISO 8601 date or time such as 2024-02-01, not {since!r}"
+            )
+        return moment
+    if isinstance(since, datetime.datetime):
+        return since if since.tzinfo else since.replace(tzinfo=datetime.timezone.utc)
+    if isinstance(since, datetime.date):
+        return datetime.datetime(since.year, since.month, since.day, tzinfo=datetime.timezone.utc)
+    raise errors.RequestValidationError(
+        f"since must be a datetime, a date or an ISO 8601 str, not {type(since).__name__}"
+    )
