@@ -452,7 +452,7 @@ def test_non_finite_numbers_are_refused_400(server: LocalLeonardo, raw_body: byt
         (b"GET /api/rest/v1/me HTTP/1.x\r\n\r\n", 400),
         (b"GET /api/rest/v1/me HTTP/1.1 extra\r\n\r\n", 400),
         (b"GET /api/rest/v1/me\r\n\r\n", 400),
-        (b"GET /api/rest/v1/me HTTP/9.9\r\n\r\n", 505),  # well-formed, but not a version we speak
+        (b"GET /api/rest/v1/me HTTP/9.9\r\n\r\n", 400),  # a version it does not speak
         (b"BREW /pot HTTP/1.1\r\n\r\n", 501),
         (b"GET /" + b"a" * 70_000 + b" HTTP/1.1\r\n\r\n", 414),
         (b"GET / HTTP/1.1\r\n" + b"X: y\r\n" * 101 + b"\r\n", 431),

@@ -43,7 +43,6 @@ REFUSAL_CODES = {
     414: "invalid-request",
     431: "invalid-headers",
     501: "invalid-request",
-    505: "invalid-request",
 }
 
 
@@ -350,7 +349,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self, code: int, message: Optional[str] = None, explain: Optional[str] = None
     ) -> None:
         """The stdlib's refusals (request line, header limits, methods), as HTTP/1.1 with
-        Leonardo's error body instead of an HTML page."""
+        Leonardo's error body instead of an HTML page. An HTTP version it does not speak is a
+        request it cannot read: 400, as for any other bad request line."""
+        if code == 505:
+            code, message = 400, f"unsupported HTTP version in {self.requestline[:100]!r}"
         self._refuse(Refused(code, message or self.responses.get(code, ("error",))[0]).reply)
 
     def _refuse(self, reply: _api.Reply) -> None:
