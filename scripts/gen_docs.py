@@ -367,7 +367,24 @@ def model_page(cls: type) -> Tuple[str, List[type]]:
             cell = type_cell(hint, page, links)
         rows.append([f"`{field.name}`", wire, cell, required_cell(required), description])
     out += ["", "## Fields", "", table(["Field", "Wire", "Type", "Required", "Description"], rows)]
+    if issubclass(cls, Model):
+        out += properties_section(cls, page, links)
     return "\n".join(out) + "\n", links
+
+
+def properties_section(cls: type, page: str, links: List[type]) -> List[str]:
+    """Read-only values computed from the fields (e.g. ``created_at_datetime``)."""
+    rows = []
+    for name in sorted(dir(cls)):
+        member = inspect.getattr_static(cls, name)
+        if name.startswith("_") or not isinstance(member, property):
+            continue
+        hint = typing.get_type_hints(member.fget)["return"]
+        doc = " ".join((inspect.getdoc(member) or "").split())
+        rows.append([f"`{name}`", type_cell(hint, page, links), doc])
+    if not rows:
+        return []
+    return ["", "## Properties", "", table(["Property", "Type", "Description"], rows)]
 
 
 def _localns() -> Dict[str, Any]:

@@ -1,12 +1,15 @@
 """JSON <-> model conversion through per-class plans.
 
-A plan resolves a model's type hints and field metadata once, into flat tuples of steps.
-Decoding a response then costs one ``dict.get`` and at most one small function call per
-field: no ``get_type_hints``, no ``dataclasses.fields`` and no re-parsing of JSON per call.
+A plan resolves a model's type hints (with typing_inspect) and field metadata (the wire names
+declared through dataclasses-json's ``config``) once, into steps. Decoding a response then walks
+the JSON object once, with one dict lookup per key and a function call only for values that
+need converting (enums, nested models, lists): no ``get_type_hints``, no ``dataclasses.fields``
+and no re-parsing of JSON per call. dataclasses-json's own decoder does all of that per call;
+tests/test_dataclasses_json_differential.py proves the two build the same models.
 
 Decoding is total: any JSON value either becomes the model or raises :class:`ShapeError`
 naming where it went wrong. Unknown enum values stay plain strings; unknown properties are
-kept in ``additional_properties``; ``null`` is accepted for every field.
+kept in ``additional_properties``; ``null`` is accepted for every field and list item.
 """
 
 from __future__ import annotations
@@ -278,6 +281,16 @@ def _first_bad_index(item: Converter, values: List[Any]) -> int:
     return -1
 
 
+class _NoJsonValue:
+    """A class no JSON value has: the exact class of fields whose values always need decoding."""
+
+
+def _exact_class(hint: Any) -> type:
+    """The one class of JSON value a field takes as it is (``str`` for ``Optional[str]``)."""
+    core = strip_optional(hint)
+    return core if core in (str, bool, int, float) else _NoJsonValue
+
+
 _SCALAR_DECODERS: Dict[Any, Converter] = {
     str: _decode_str,
     bool: _decode_bool,
@@ -459,7 +472,13 @@ class ModelPlan:
             )
         self.fields: Tuple[FieldPlan, ...] = tuple(fields)
         self.wire_names = frozenset(f.wire for f in fields)
-        self._decode_steps = tuple((f.wire, f.name, decoder_for(f.hint), f.default) for f in fields)
+        # Decoding walks the JSON object once: a known key is decoded into a copy of the
+        # defaults, any other key is an extra property. A value of the field's exact JSON
+        # class (str for a str field) is taken without a call; the rest go to the decoder.
+        self._defaults = {f.name: f.default for f in fields}
+        self._decode_steps: Dict[str, Tuple[str, type, Converter]] = {
+            f.wire: (f.name, _exact_class(f.hint), decoder_for(f.hint)) for f in fields
+        }
         self._sending_steps = self._encode_steps(ENCODERS)
         self._keeping_steps = self._encode_steps(KEEPING_ENCODERS)
 
@@ -472,27 +491,28 @@ class ModelPlan:
     def decode(self, data: Any) -> Any:
         if data.__class__ is not dict:
             raise ShapeError(f"object ({self.cls.__name__})", data)
-        values: Dict[str, Any] = {}
-        matched = 0
+        values = self._defaults.copy()
+        extra: Optional[Dict[str, Any]] = None
+        steps = self._decode_steps
         wire = ""
         try:
-            for wire, name, decoder, absent in self._decode_steps:
-                value = data.get(wire, _MISSING)
-                if value is _MISSING:
-                    values[name] = absent
+            for wire, value in data.items():
+                step = steps.get(wire)
+                if step is None:
+                    if extra is None:
+                        extra = {}
+                    extra[wire] = value
                     continue
-                matched += 1
-                if value is not None:
-                    value = decoder(value)
-                values[name] = value
+                name, exact, decoder = step
+                if value is None or value.__class__ is exact:
+                    values[name] = value
+                else:
+                    values[name] = decoder(value)
         except ShapeError as exc:
             exc.path.insert(0, wire)
             raise
         if self.extra_name is not None:
-            known = self.wire_names
-            values[self.extra_name] = (
-                {k: v for k, v in data.items() if k not in known} if matched != len(data) else {}
-            )
+            values[self.extra_name] = {} if extra is None else extra
         obj: Any = object.__new__(self.cls)
         obj.__dict__ = values
         return obj
