@@ -10,6 +10,8 @@ from __future__ import annotations
 import copy
 import json
 import math
+import subprocess
+import sys
 from typing import Any, Dict, List
 
 import marshmallow
@@ -228,3 +230,28 @@ def test_schema_of_a_response_model_loads_what_the_api_sends() -> None:
     payload = {"generations_by_pk": generation(images=1)}
     loaded = operations.GetGenerationByIDResponseBody.schema().load(copy.deepcopy(payload))
     assert loaded == operations.GetGenerationByIDResponseBody.from_dict(copy.deepcopy(payload))
+
+
+PROBE = """
+import json, sys
+{statements}
+print(json.dumps(["dataclasses_json" in sys.modules, "marshmallow" in sys.modules]))
+"""
+
+
+@pytest.mark.parametrize(
+    ("statements", "loaded"),
+    [
+        ("import leonardoaisdk", False),
+        ("from leonardoaisdk.models import operations, shared", False),
+        ("from leonardoaisdk.models import operations; operations.UserDetails", True),
+    ],
+)
+def test_dataclasses_json_loads_with_the_first_model(statements: str, loaded: bool) -> None:
+    out = subprocess.run(
+        [sys.executable, "-c", PROBE.format(statements=statements)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert json.loads(out) == [loaded, loaded]

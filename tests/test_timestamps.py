@@ -12,7 +12,7 @@ from typing import Any, Optional
 
 import pytest
 
-from leonardoaisdk._model import parse_timestamp
+from leonardoaisdk._codec import parse_timestamp
 from leonardoaisdk.models import operations
 from tests.payloads import generation
 

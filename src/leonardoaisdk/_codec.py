@@ -15,6 +15,7 @@ kept in ``additional_properties``; ``null`` is accepted for every field and list
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import enum
 import math
 import typing
@@ -78,6 +79,26 @@ class EncodeError(Exception):
 
     def __str__(self) -> str:
         return self.describe("request")
+
+
+def parse_timestamp(value: Any) -> Optional[datetime.datetime]:
+    """An ISO 8601 timestamp as a timezone-aware datetime (UTC when it names no zone); ``None``
+    when ``value`` is absent or not a timestamp. The API's form varies (fraction digits, zone).
+
+    What the models' ``<field>_datetime`` properties give; parsed when asked for, never while
+    decoding, and light to import (dateutil loads on first use).
+    """
+    if not isinstance(value, str):
+        return None
+    from dateutil.parser import isoparse  # type: ignore[import-untyped]
+
+    try:
+        parsed: datetime.datetime = isoparse(value)
+    except (ValueError, OverflowError):
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=datetime.timezone.utc)
+    return parsed
 
 
 # --- type hint analysis (runs once per field, when a plan is built) -------------------------

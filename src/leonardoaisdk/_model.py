@@ -10,7 +10,6 @@ that check values the way the plans do.
 from __future__ import annotations
 
 import dataclasses
-import datetime
 import json
 import typing
 from typing import (
@@ -31,7 +30,7 @@ from dataclasses_json.undefined import Undefined
 from marshmallow import ValidationError, fields, missing
 
 from . import _codec, _fields
-from ._codec import EncodeError, ShapeError, plan_for
+from ._codec import EncodeError, ShapeError, parse_timestamp, plan_for
 from .models.errors import RequestValidationError, ResponseValidationError
 from .types import UNSET
 
@@ -46,6 +45,8 @@ else:
     # dataclasses-json finds the field that keeps unknown properties by exactly this hint
     # (Optional[CatchAllVar]); to type checkers, and in the docs, it is the dict it holds.
     ExtraFields = CatchAll
+
+__all__ = ["ExtraFields", "Model", "OperationResponse", "RequestModel", "parse_timestamp"]
 
 ModelT = TypeVar("ModelT", bound="Model")
 BodyT = TypeVar("BodyT")
@@ -151,23 +152,6 @@ class Model(DataClassJsonMixin):
 class RequestModel(Model):
     """A model the SDK sends (a request body or part of one). Its ``to_dict()`` is what would be
     sent and refuses what cannot be: non-finite numbers, text that is not valid Unicode."""
-
-
-def parse_timestamp(value: Any) -> Optional[datetime.datetime]:
-    """An ISO 8601 timestamp as a timezone-aware datetime (UTC when it names no zone); ``None``
-    when ``value`` is absent or not a timestamp. The API's form varies (fraction digits, zone).
-    """
-    if not isinstance(value, str):
-        return None
-    from dateutil.parser import isoparse  # type: ignore[import-untyped]
-
-    try:
-        parsed: datetime.datetime = isoparse(value)
-    except (ValueError, OverflowError):
-        return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=datetime.timezone.utc)
-    return parsed
 
 
 # --- marshmallow fields for schema() ---------------------------------------------------------

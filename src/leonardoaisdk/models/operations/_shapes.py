@@ -12,9 +12,10 @@ import dataclasses
 import datetime
 from typing import Generic, List, Optional, TypeVar, Union
 
+from ..._codec import parse_timestamp
 from ..._display import generation_html
 from ..._fields import api_field, extra_fields
-from ..._model import ExtraFields, Model, parse_timestamp
+from ..._model import ExtraFields, Model
 from ..shared.job_status import JobStatus
 from ..shared.model_asset_texture_types import ModelAssetTextureTypes
 from ..shared.sd_generation_schedulers import SdGenerationSchedulers

@@ -6,8 +6,9 @@ import dataclasses
 import datetime
 from typing import List, Optional
 
+from ..._codec import parse_timestamp
 from ..._fields import api_field, extra_fields
-from ..._model import ExtraFields, Model, OperationResponse, parse_timestamp
+from ..._model import ExtraFields, Model, OperationResponse
 
 
 @dataclasses.dataclass(repr=False)
