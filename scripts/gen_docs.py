@@ -18,11 +18,13 @@ import typing
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
+import typing_inspect  # type: ignore[import-untyped]
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from leonardoaisdk import _fields, generation, user  # noqa: E402
-from leonardoaisdk._codec import is_model, model_hints, plan_for  # noqa: E402
+from leonardoaisdk._codec import is_model, model_hints, plan_for, strip_optional  # noqa: E402
 from leonardoaisdk._model import Model, OperationResponse  # noqa: E402
 from leonardoaisdk._operation import Operation  # noqa: E402
 from leonardoaisdk._pipeline import STATUS_ERRORS  # noqa: E402
@@ -74,9 +76,9 @@ def type_text(hint: Any) -> Tuple[str, Optional[type]]:
     """How a type hint reads in the docs, and the documented class it should link to."""
     if hint is Any:
         return "Any", None
-    origin = typing.get_origin(hint)
-    args = typing.get_args(hint)
-    if origin is typing.Union:
+    origin = typing_inspect.get_origin(hint)
+    args = typing_inspect.get_args(hint, evaluate=True)
+    if typing_inspect.is_union_type(hint):  # Union[...] and X | Y alike
         rest = [a for a in args if a is not NONE_TYPE and a is not Unset]
         parts = [type_text(a) for a in rest]
         inner = parts[0][0] if len(parts) == 1 else f"Union[{', '.join(t for t, _ in parts)}]"
@@ -165,7 +167,7 @@ EXAMPLE_INTS = {"limit": "10", "offset": "0"}
 
 
 def example_value(hint: Any, name: str) -> str:
-    core = typing.get_args(hint)[0] if typing.get_origin(hint) is typing.Union else hint
+    core = strip_optional(hint)
     if isinstance(core, type) and issubclass(core, Model):
         return f"operations.{core.__name__}()"
     if core is int:

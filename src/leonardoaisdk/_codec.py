@@ -192,15 +192,20 @@ def model_hints(cls: type) -> Dict[str, Any]:
     return {name: bind(hint, bindings) for name, hint in typing.get_type_hints(cls).items()}
 
 
-def evaluate_base_annotations(cls: type) -> None:
-    """Replace the postponed (string) annotations of ``cls``'s dataclass bases by the types."""
-    for base in cls.__mro__[1:]:
-        own = base.__dict__.get("__annotations__")  # noqa: RUF063 (see declare_bound_fields)
-        if not own or not dataclasses.is_dataclass(base):
+def evaluate_annotations(cls: type, *, bases_only: bool = False) -> None:
+    """Replace the postponed (string) annotations of ``cls`` and its dataclass bases by the
+    types they name, each evaluated in its own module. ``typing.get_type_hints`` then has
+    nothing left to evaluate, which dataclasses-json's decoder calls twice per object."""
+    for klass in cls.__mro__[1:] if bases_only else cls.__mro__:
+        own = klass.__dict__.get("__annotations__")  # noqa: RUF063 (see declare_bound_fields)
+        if not own or not dataclasses.is_dataclass(klass):
             continue
         if any(isinstance(hint, str) for hint in own.values()):
-            resolved = typing.get_type_hints(base)
-            base.__annotations__ = {name: resolved[name] for name in own}
+            try:
+                resolved = typing.get_type_hints(klass)
+            except NameError:  # names its module defines further down: done with the plan
+                continue
+            klass.__annotations__ = {name: resolved[name] for name in own}
 
 
 def declare_bound_fields(cls: type) -> None:
@@ -466,6 +471,7 @@ class ModelPlan:
 
     def __init__(self, cls: type) -> None:
         self.cls = cls
+        evaluate_annotations(cls)
         hints = model_hints(cls)
         fields: List[FieldPlan] = []
         self.extra_name: Optional[str] = None

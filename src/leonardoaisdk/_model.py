@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import typing
 from typing import (
     TYPE_CHECKING,
     Any,
@@ -25,6 +24,7 @@ from typing import (
     TypeVar,
 )
 
+import typing_inspect  # type: ignore[import-untyped]
 from dataclasses_json import DataClassJsonMixin, config
 from dataclasses_json.undefined import Undefined
 from marshmallow import ValidationError, fields, missing
@@ -71,7 +71,7 @@ class Model(DataClassJsonMixin):
             # dataclasses-json evaluates the annotations of all bases in the module of the
             # class at hand (get_type_hints(cls, globalns=...)), where the bases' names need not
             # be imported: evaluate them now, each in its own module.
-            _codec.evaluate_base_annotations(cls)
+            _codec.evaluate_annotations(cls, bases_only=True)
             if "__orig_bases__" in cls.__dict__:  # undecorated: fields of the bound types here
                 _codec.declare_bound_fields(cls)
 
@@ -261,9 +261,9 @@ class OperationResponse(Generic[BodyT]):
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        for base in getattr(cls, "__orig_bases__", ()):
-            if typing.get_origin(base) is OperationResponse:
-                cls.body_type = typing.get_args(base)[0]
+        for base in typing_inspect.get_generic_bases(cls):
+            if typing_inspect.get_origin(base) is OperationResponse:
+                cls.body_type = typing_inspect.get_args(base, evaluate=True)[0]
 
 
 def object_alias() -> Any:
