@@ -62,8 +62,10 @@ class Model(DataClassJsonMixin):
     # Unknown properties go to the ExtraFields field, in dataclasses-json's own decoding too.
     dataclass_json_config = config(undefined=Undefined.INCLUDE)[_fields.LIBRARY]
 
-    if TYPE_CHECKING:  # declared by each model; a runtime annotation here would be evaluated
-        additional_properties: Dict[str, Any]  # in each model's module (see below)
+    # Each model declares it. At runtime an annotation here would be evaluated in every model's
+    # module by dataclasses-json (see __init_subclass__), where `Dict` need not be imported.
+    if TYPE_CHECKING:
+        additional_properties: Dict[str, Any]
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
