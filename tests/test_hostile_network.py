@@ -311,7 +311,15 @@ def test_a_password_in_the_server_url_never_shows_in_errors() -> None:
 
 @pytest.mark.parametrize(
     "retry_after",
-    ["Fri, 31 Dec 99999 23:59:59 GMT", "Mon, 01 Jan 10000 00:00:00 GMT", "1e400", "nan", "-5"],
+    [
+        "Fri, 31 Dec 2147483648 23:59:59 GMT",  # a year past 2**31: OverflowError in datetime
+        "Fri, 31 Dec 99999999999 23:59:59 GMT",
+        "Fri, 31 Dec 99999 23:59:59 GMT",
+        "Mon, 01 Jan 10000 00:00:00 GMT",
+        "1e400",
+        "nan",
+        "-5",
+    ],
 )
 def test_any_retry_after_gives_a_rate_limit_error(retry_after: str) -> None:
     def limited(conn: Connection) -> None:
