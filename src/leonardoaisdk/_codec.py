@@ -19,7 +19,7 @@ import datetime
 import enum
 import math
 import typing
-from typing import Any, Callable, Dict, List, Optional, Set, Tuple, Union
+from typing import Any, Callable, Dict, List, NamedTuple, Optional, Set, Tuple, Union
 
 import typing_inspect  # type: ignore[import-untyped]
 
@@ -452,8 +452,7 @@ _KEEPING_SCALARS: Dict[Any, Converter] = {
 # --- plans -----------------------------------------------------------------------------------
 
 
-@dataclasses.dataclass(frozen=True)
-class FieldPlan:
+class FieldPlan(NamedTuple):
     name: str
     wire: str
     hint: Any
@@ -616,8 +615,7 @@ def _model_decoder(cls: type) -> Converter:
 # --- choosing converters: one dispatch on the type, sets of leaf converters -------------------
 
 
-@dataclasses.dataclass(frozen=True)
-class ConverterKit:
+class ConverterKit(NamedTuple):
     """The converters of one direction (decoding or encoding), by kind of type."""
 
     direction: str

@@ -6,7 +6,6 @@ Every piece of text is HTML-escaped, and only http(s) URLs are ever placed in ``
 
 from __future__ import annotations
 
-import html
 from typing import Any, Iterable, List, Optional
 
 COST_ATTRIBUTE = "_api_credit_cost"
@@ -18,13 +17,19 @@ _GRID = "display:grid;grid-template-columns:repeat(auto-fill,minmax(180px,1fr));
 _IMAGE = "width:100%;height:auto;border-radius:4px;display:block;background:#eee"
 
 
+def _escape(text: str) -> str:
+    import html  # only when a notebook shows a model: `html` costs a first call 1.5 ms
+
+    return html.escape(text, quote=True)
+
+
 def _text(value: Any) -> str:
-    return html.escape("" if value is None else str(value), quote=True)
+    return _escape("" if value is None else str(value))
 
 
 def _safe_url(url: Any) -> Optional[str]:
     if isinstance(url, str) and url.lower().startswith(("https://", "http://")):
-        return html.escape(url, quote=True)
+        return _escape(url)
     return None
 
 

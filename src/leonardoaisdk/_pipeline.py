@@ -7,12 +7,11 @@ headers are built per call, the session is only used, never configured, here.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import logging
 import math
 import time
-from typing import Any, Callable, Dict, Optional, Tuple, TypeVar, Union
+from typing import Any, Callable, Dict, NamedTuple, Optional, Tuple, TypeVar, Union
 
 import requests
 
@@ -280,8 +279,7 @@ class Pipeline:
         )
 
 
-@dataclasses.dataclass(frozen=True)
-class _Secrets:
+class _Secrets(NamedTuple):
     """A call's token and the redactor that scrubs it (and the URL's password) from text."""
 
     token: str

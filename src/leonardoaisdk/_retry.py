@@ -7,12 +7,11 @@ idempotent and are also repeated after timeouts, resets and transient statuses.
 
 from __future__ import annotations
 
-import dataclasses
 import email.utils
 import math
 import random
 import time
-from typing import Optional, Tuple, Union
+from typing import NamedTuple, Optional, Tuple, Union
 
 from . import _defaults
 from .models.errors import ConfigurationError
@@ -26,8 +25,7 @@ UNSENT_RETRYABLE_STATUSES = frozenset({429})
 RetriesArg = Union[RetryConfig, str, None]
 
 
-@dataclasses.dataclass(frozen=True)
-class RetryPolicy:
+class RetryPolicy(NamedTuple):
     max_retries: int
     initial: float
     max_interval: float

@@ -9,12 +9,11 @@ answer (status line, headers and body) of an attempt.
 
 from __future__ import annotations
 
-import dataclasses
 import http.client
 import io
 import socket
 import time
-from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple
+from typing import Any, Callable, Dict, List, Mapping, NamedTuple, Optional, Tuple
 from urllib.parse import urljoin, urlsplit
 
 import requests
@@ -35,8 +34,7 @@ class BodyTooLarge(Exception):
         self.seen = seen
 
 
-@dataclasses.dataclass(frozen=True)
-class Failure:
+class Failure(NamedTuple):
     """What a transport failure means to the retry decision."""
 
     never_sent: bool

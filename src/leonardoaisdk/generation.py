@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator, List, Optional, Union
 
 from . import _defaults
+from ._codec import parse_timestamp
 from ._costs import CostMemo
 from ._download import checked_folder, download_generation
-from ._model import parse_timestamp
 from ._operation import Operation
 from ._pipeline import Pipeline, TimeoutArg
 from ._retry import RetriesArg
