@@ -10,9 +10,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks import bench_decode, bench_import, bench_server
+from benchmarks import bench_decode, bench_import, bench_server, bench_threads
 
-BENCHMARKS = (("decode", bench_decode), ("import", bench_import), ("local server", bench_server))
+BENCHMARKS = (
+    ("one call", bench_decode),
+    ("16 threads", bench_threads),
+    ("start-up", bench_import),
+    ("local server", bench_server),
+)
 
 
 def main() -> int:
