@@ -1,4 +1,4 @@
-"""What every sub-client (``generation``, ``user``) shares: the pipeline and argument handling."""
+"""What every sub-client shares: the pipeline and argument handling."""
 
 from __future__ import annotations
 
@@ -10,9 +10,17 @@ from .models.errors import RequestValidationError
 RequestT = TypeVar("RequestT")
 
 
+ResponseT = TypeVar("ResponseT")
+
+
 class SubClient:
     def __init__(self, pipeline: Pipeline) -> None:
         self._pipeline = pipeline
+
+    def _answered(self, response: ResponseT) -> ResponseT:
+        """Every answer of this sub-client's operations passes here: the place for a
+        sub-client to note something of it (``generation`` remembers what jobs cost)."""
+        return response
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} of {self._pipeline.server_url}>"

@@ -12,9 +12,14 @@ from ._pipeline import Pipeline, TimeoutArg, normalize_timeout
 from ._redact import safe_url
 from ._retry import RetriesArg, RetryPolicy
 from ._transport import RequestsTransport, new_session
+from .dataset import Dataset
+from .element import Element
 from .generation import Generation
+from .init_image import InitImage
+from .model import Model
 from .models.errors import ConfigurationError
 from .user import User
+from .variation import Variation
 
 
 class LeonardoAiSDK:
@@ -39,8 +44,13 @@ class LeonardoAiSDK:
             default 1 GiB.
     """
 
+    dataset: Dataset
+    element: Element
     generation: Generation
+    init_image: InitImage
+    model: Model
     user: User
+    variation: Variation
 
     def __init__(
         self,
@@ -73,8 +83,13 @@ class LeonardoAiSDK:
             max_response_bytes=resolve_limit("max_response_bytes", max_response_bytes),
             max_download_bytes=resolve_limit("max_download_bytes", max_download_bytes),
         )
+        self.dataset = Dataset(self._pipeline)
+        self.element = Element(self._pipeline)
         self.generation = Generation(self._pipeline)
+        self.init_image = InitImage(self._pipeline)
+        self.model = Model(self._pipeline)
         self.user = User(self._pipeline)
+        self.variation = Variation(self._pipeline)
 
     @property
     def server_url(self) -> str:

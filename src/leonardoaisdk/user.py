@@ -2,33 +2,11 @@
 
 from __future__ import annotations
 
-from ._operation import Operation
-from ._pipeline import TimeoutArg
-from ._retry import RetriesArg
-from ._subclient import SubClient
-from .models import operations
+from ._operations import GET_USER_SELF, USER_OPERATIONS, UserOperations
 
-GET_USER_SELF = Operation(
-    "get_user_self",
-    "GET",
-    "/me",
-    lambda: operations.GetUserSelfRequest,
-    lambda: operations.GetUserSelfResponse,
-)
-
-OPERATIONS = (GET_USER_SELF,)
+OPERATIONS = USER_OPERATIONS
+__all__ = ["GET_USER_SELF", "OPERATIONS", "User"]
 
 
-class User(SubClient):
+class User(UserOperations):
     """User operations; keyword-only ``timeout`` and ``retries`` as on ``generation``."""
-
-    def get_user_self(
-        self, *, timeout: TimeoutArg = None, retries: RetriesArg = None
-    ) -> operations.GetUserSelfResponse:
-        """Get user information
-
-        This endpoint will return your user information such as your user id, username, token
-        renewal date and current amounts of the following: subscription tokens, gpt (prompt
-        generation) tokens, and model training tokens
-        """
-        return self._pipeline.call(GET_USER_SELF, operations.GetUserSelfRequest(), timeout, retries)
