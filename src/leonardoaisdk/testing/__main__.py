@@ -13,7 +13,9 @@ from ._server import (
     DEFAULT_MAX_CONNECTIONS,
     DEFAULT_MAX_LOG_ENTRIES,
     DEFAULT_MAX_LOGGED_BODY,
+    DEFAULT_MAX_UPLOAD,
     DEFAULT_READ_TIMEOUT,
+    DEFAULT_UPLOAD_EXPIRES_AFTER,
     LocalLeonardo,
 )
 
@@ -61,6 +63,18 @@ def main(argv: Optional[List[str]] = None) -> int:
         default=DEFAULT_MAX_CONNECTIONS,
         help=f"connections served at once; more get 503 (default {DEFAULT_MAX_CONNECTIONS})",
     )
+    parser.add_argument(
+        "--max-upload",
+        type=int,
+        default=DEFAULT_MAX_UPLOAD,
+        help=f"largest file a presigned upload accepts, in bytes (default {DEFAULT_MAX_UPLOAD})",
+    )
+    parser.add_argument(
+        "--upload-expires-after",
+        type=float,
+        default=DEFAULT_UPLOAD_EXPIRES_AFTER,
+        help=f"seconds a presigned upload stays valid (default {DEFAULT_UPLOAD_EXPIRES_AFTER:g})",
+    )
     args = parser.parse_args(argv)
     try:
         server = LocalLeonardo(
@@ -73,6 +87,8 @@ def main(argv: Optional[List[str]] = None) -> int:
             max_log_entries=args.max_log_entries,
             max_logged_body=args.max_logged_body,
             max_connections=args.max_connections,
+            max_upload=args.max_upload,
+            upload_expires_after=args.upload_expires_after,
         )
     except ValueError as exc:
         parser.error(str(exc))

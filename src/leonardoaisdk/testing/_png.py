@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import struct
 import zlib
+from typing import Optional, Tuple
 
 
 def _chunk(kind: bytes, data: bytes) -> bytes:
@@ -56,3 +57,11 @@ PLACEHOLDER_MP4 = (
     + struct.pack(">I", 8)
     + b"free"
 )
+
+
+def size(data: bytes) -> Optional[Tuple[int, int]]:
+    """The width and height of a PNG, from its header; ``None`` if it is not a PNG."""
+    if len(data) < 24 or not data.startswith(b"\x89PNG\r\n\x1a\n") or data[12:16] != b"IHDR":
+        return None
+    width, height = struct.unpack(">II", data[16:24])
+    return int(width), int(height)

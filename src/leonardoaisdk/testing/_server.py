@@ -9,20 +9,25 @@ import secrets
 import threading
 import time
 import uuid
-from typing import Any, Deque, Dict, List, Optional, Union
+from typing import Any, Callable, Deque, Dict, List, Optional, Union
 from urllib.parse import parse_qsl, urlsplit
 
-from . import _api
+from . import _api, _png, _routes
 from ._faults import Fault, FaultRegistry
+from ._records import Records
 from ._state import COMPLETE, FAILED, Store
 from ._transport import Handler, Limits, Server, logger
+from ._uploads import BUCKET_PATH, FORM_OVERHEAD, IMAGE_EXTENSIONS, MODEL_EXTENSIONS, Uploads
 
 DEFAULT_MAX_LOG_ENTRIES = 1000
 DEFAULT_MAX_LOGGED_BODY = 64 * 1024
 DEFAULT_MAX_BODY = 4 * 1024 * 1024  # Leonardo's JSON bodies are a few KB
 DEFAULT_READ_TIMEOUT = 10.0
 DEFAULT_MAX_CONNECTIONS = 256
+DEFAULT_MAX_UPLOAD = 8 * 1024 * 1024
+DEFAULT_UPLOAD_EXPIRES_AFTER = 120.0  # Leonardo's presigned URLs last about 2 minutes
 STOP_TIMEOUT = 5.0
+ONE_TRIANGLE_OBJ = b"# one triangle\nv 0 0 0\nv 1 0 0\nv 0 1 0\nf 1 2 3\n"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -71,13 +76,18 @@ class LocalLeonardo:
         max_log_entries: how many requests :attr:`request_log` keeps; the oldest go first.
         max_logged_body: bytes of each request body the log keeps (the rest is dropped;
             :attr:`RecordedRequest.body_length` keeps the true length).
-        max_body: the largest request body accepted; a larger one is answered ``413`` from its
-            headers, without being read.
+        max_body: the largest API request body accepted; a larger one is answered ``413``
+            from its headers, without being read (presigned uploads have ``max_upload``).
         read_timeout: seconds a client has to send each request, counted from when the
             server starts waiting for it (so idle keep-alive connections close after it), and
             to read each answer.
         max_connections: how many connections are served at once (one thread each); one
             more is answered ``503`` with ``Retry-After: 1`` and closed.
+        max_upload: the largest file a presigned upload accepts (S3's ``EntityTooLarge``
+            above it); the upload's whole request may be this plus 64 KiB of form fields.
+        upload_expires_after: seconds a presigned upload stays valid after it is issued.
+        clock: the monotonic clock upload expiry is measured with (tests can pass their own
+            to expire an upload without waiting).
 
     Whatever clients do (reset connections, send garbage, oversized or endless bodies, or
     nothing at all), the server answers HTTP/1.1 with Leonardo's error body or closes the
@@ -98,9 +108,16 @@ class LocalLeonardo:
         max_body: int = DEFAULT_MAX_BODY,
         read_timeout: float = DEFAULT_READ_TIMEOUT,
         max_connections: int = DEFAULT_MAX_CONNECTIONS,
+        max_upload: int = DEFAULT_MAX_UPLOAD,
+        upload_expires_after: float = DEFAULT_UPLOAD_EXPIRES_AFTER,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        if min(max_log_entries, max_logged_body, max_body) < 0:
-            raise ValueError("max_log_entries, max_logged_body and max_body must not be negative")
+        if min(max_log_entries, max_logged_body, max_body, max_upload) < 0:
+            raise ValueError(
+                "max_log_entries, max_logged_body, max_body and max_upload must not be negative"
+            )
+        if not upload_expires_after > 0:
+            raise ValueError("upload_expires_after must be positive")
         if not read_timeout > 0:
             raise ValueError("read_timeout must be positive")
         if max_connections < 1:
@@ -110,12 +127,18 @@ class LocalLeonardo:
         self._host = host
         self._port = port
         self._store = Store(complete_after)
-        self._api = _api.Api(self._store, self.api_key, self.user_id)
+        self._uploads = Uploads(upload_expires_after, max_upload, clock)
+        self._api = _api.Api(self._store, Records(), self._uploads, self.api_key, self.user_id)
         self._faults = FaultRegistry()
         self._log: Deque[RecordedRequest] = collections.deque(maxlen=max_log_entries)
         self._log_lock = threading.Lock()
         self._max_logged_body = max_logged_body
-        self._limits = Limits(max_body, read_timeout, max_connections)
+        self._limits = Limits(
+            max_body,
+            read_timeout,
+            max_connections,
+            body_limits={BUCKET_PATH: max_upload + FORM_OVERHEAD},
+        )
         self._stopping = threading.Event()  # cuts injected delays short on stop()
         self._httpd: Optional[Server] = None
         self._thread: Optional[threading.Thread] = None
@@ -179,7 +202,7 @@ class LocalLeonardo:
     @property
     def routes(self) -> List[str]:
         """The route names ``inject`` accepts, e.g. ``"GET /generations/{id}"``."""
-        return [r.key for r in _api.ROUTES]
+        return [r.key for r in _routes.all_routes()]
 
     def inject(
         self,
@@ -227,12 +250,33 @@ class LocalLeonardo:
             self._log.clear()
 
     def complete(self, job_id: str) -> None:
-        """Finish a generation or texture job now, whatever its delay."""
+        """Finish a job now, whatever its delay: a generation, texture, variation or model
+        training (the id ``POST /models`` answers)."""
         self._store.force(job_id, COMPLETE)
 
     def fail(self, job_id: str) -> None:
-        """Make a generation or texture job end in ``FAILED``."""
+        """Make a job (generation, texture, variation or model training) end in ``FAILED``."""
         self._store.force(job_id, FAILED)
+
+    def add_init_image(self, data: Optional[bytes] = None, *, extension: str = "png") -> str:
+        """An init image already uploaded (``data``, or a small PNG): its id, usable as
+        ``init_image_id`` at once. For tests whose subject is not the upload itself."""
+        if extension not in IMAGE_EXTENSIONS:
+            raise ValueError(f"extension must be one of {IMAGE_EXTENSIONS}")
+        image = self._api.records.add_init_image(self.user_id, extension)
+        self._uploads.store(image.key, _png.render_png(64, 64, image.id) if data is None else data)
+        return image.id
+
+    def add_model_asset(
+        self, data: Optional[bytes] = None, *, extension: str = "obj", name: Optional[str] = None
+    ) -> str:
+        """A 3D model already uploaded (``data``, or a one-triangle OBJ): its id, usable as
+        ``modelAssetId`` of ``POST /generations-texture`` at once."""
+        if extension not in MODEL_EXTENSIONS:
+            raise ValueError(f"extension must be one of {MODEL_EXTENSIONS}")
+        asset = self._api.records.add_model_asset(self.user_id, name, extension)
+        self._uploads.store(asset.key, ONE_TRIANGLE_OBJ if data is None else data)
+        return asset.id
 
     # --- serving -------------------------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""The local server's memory: generations (image and motion) and texture jobs.
+"""The local server's jobs: generations (image and motion), textures, variations, model trainings.
 
 A job is ``PENDING`` until ``complete_after`` seconds have passed since it was created, then
 ``COMPLETE`` (or whatever :meth:`Store.force` set). Status is computed when read, so no
@@ -18,21 +18,21 @@ PENDING, COMPLETE, FAILED = "PENDING", "COMPLETE", "FAILED"
 TEXTURE_TYPES = ("ALBEDO", "NORMAL", "ROUGHNESS", "DISPLACEMENT")
 
 
-def _now_iso() -> str:
+def now_iso() -> str:
     return datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3]
 
 
 @dataclasses.dataclass
 class Job:
     id: str
-    kind: str  # "image", "motion" or "texture"
-    owner: str  # user id, or model asset id for textures
+    kind: str  # "image", "motion", "texture", "variation" or "model"
+    owner: str  # user id; model asset id for textures; source image id for variations
     sequence: int
     ready_at: float
     params: Dict[str, Any]
     image_ids: List[str]
     cost: int
-    created_at: str = dataclasses.field(default_factory=_now_iso)
+    created_at: str = dataclasses.field(default_factory=now_iso)
     forced_status: Optional[str] = None
 
     def status(self, now: float) -> str:
@@ -47,6 +47,7 @@ class Store:
         self._lock = threading.Lock()
         self._jobs: Dict[str, Job] = {}
         self._images: Dict[str, Tuple[str, int]] = {}  # image id -> (job id, index)
+        self._variations: Dict[str, List[str]] = {}  # source image id -> variation job ids
         self._sequence = 0
 
     def add(self, kind: str, owner: str, params: Dict[str, Any], images: int, cost: int) -> Job:
@@ -65,6 +66,8 @@ class Store:
             self._jobs[job.id] = job
             for index, image_id in enumerate(job.image_ids):
                 self._images[image_id] = (job.id, index)
+            if kind == "variation":
+                self._variations.setdefault(owner, []).append(job.id)
             return job
 
     def get(self, job_id: str, kinds: Tuple[str, ...]) -> Optional[Job]:
@@ -81,6 +84,21 @@ class Store:
             for image_id in job.image_ids:
                 self._images.pop(image_id, None)
             return job
+
+    def variations_of(self, image_ids: List[str]) -> Dict[str, List[Job]]:
+        """The variation jobs made from each of these images, oldest first."""
+        with self._lock:
+            return {
+                image_id: [self._jobs[j] for j in self._variations.get(image_id, ())]
+                for image_id in image_ids
+            }
+
+    def completed(self, job_id: str, kinds: Tuple[str, ...]) -> Optional[Job]:
+        """The job, if it is of one of these kinds and COMPLETE."""
+        job = self.get(job_id, kinds)
+        if job is None or job.status(time.monotonic()) != COMPLETE:
+            return None
+        return job
 
     def newest_first(self, kinds: Tuple[str, ...], owner: str) -> List[Job]:
         with self._lock:
@@ -106,8 +124,11 @@ class Store:
             job.forced_status = status
 
 
-def generation_json(job: Job, origin: str, now: float) -> Dict[str, Any]:
-    """A generation as ``GET /generations/{id}`` and the user listing send it."""
+def generation_json(
+    job: Job, origin: str, now: float, variations: Optional[Dict[str, List[Job]]] = None
+) -> Dict[str, Any]:
+    """A generation as ``GET /generations/{id}`` and the user listing send it, with the
+    variations made from each image (``variations``, by image id)."""
     p = job.params
     status = job.status(now)
     motion = job.kind == "motion"
@@ -127,7 +148,10 @@ def generation_json(job: Job, origin: str, now: float) -> Dict[str, Any]:
                     "motionModel": "SVD" if motion else None,
                     "motionStrength": p.get("motionStrength") if motion else None,
                     "imageToVideo": motion or None,
-                    "generated_image_variation_generics": [],
+                    "generated_image_variation_generics": [
+                        _variation_summary(v, origin, now)
+                        for v in (variations or {}).get(image_id, ())
+                    ],
                 }
             )
     return {
@@ -175,3 +199,22 @@ def texture_json(job: Job, origin: str, now: float) -> Dict[str, Any]:
         "seed": job.params["seed"],
         "model_asset_texture_images": images,
     }
+
+
+def variation_url(job: Job, origin: str) -> str:
+    return f"{origin}/cdn/variations/{job.id}/{job.id}.png"
+
+
+def _variation_summary(job: Job, origin: str, now: float) -> Dict[str, Any]:
+    status = job.status(now)
+    return {
+        "id": job.id,
+        "status": status,
+        "transformType": job.params["transformType"],
+        "url": variation_url(job, origin) if status == COMPLETE else None,
+    }
+
+
+def variation_json(job: Job, origin: str, now: float) -> Dict[str, Any]:
+    """A variation as ``GET /variations/{id}`` sends it."""
+    return {"createdAt": job.created_at, **_variation_summary(job, origin, now)}

@@ -20,7 +20,7 @@ import struct
 import sys
 import threading
 import time
-from typing import Any, Callable, Dict, List, Optional, cast
+from typing import Any, Callable, Dict, List, Mapping, Optional, cast
 
 from . import _api
 
@@ -51,6 +51,11 @@ class Limits:
     max_body: int
     read_timeout: float
     max_connections: int
+    body_limits: Mapping[str, int] = dataclasses.field(default_factory=dict)  # by path
+
+    def body_limit(self, target: str) -> int:
+        """The largest body accepted for a request target (file uploads have their own)."""
+        return self.body_limits.get(target.partition("?")[0], self.max_body)
 
 
 class Refused(Exception):
@@ -91,8 +96,9 @@ def encode(reply: _api.Reply, body: bytes, *, close: bool) -> bytes:
     """
     reason = http.server.BaseHTTPRequestHandler.responses.get(reply.status, ("",))[0]
     head = [f"HTTP/1.1 {reply.status} {reason}"]
-    head.append(f"Content-Type: {reply.content_type}")
-    head.append(f"Content-Length: {len(reply.body)}")
+    if reply.status != 204:  # a 204 has no body, so no headers describing one (RFC 9110)
+        head.append(f"Content-Type: {reply.content_type}")
+        head.append(f"Content-Length: {len(reply.body)}")
     head += [f"{name}: {value}" for name, value in reply.headers.items()]
     if close:
         head.append("Connection: close")
@@ -284,7 +290,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         return length
 
     def _check_size(self, length: int) -> None:
-        limit = self.server.limits.max_body
+        limit = self.server.limits.body_limit(self.path)
         if length > limit:
             raise Refused(413, f"the request body is over the {limit}-byte limit")
 

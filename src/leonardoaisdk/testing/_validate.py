@@ -115,10 +115,14 @@ class Body:
 
 def _check_range(key: str, value: float, low: Optional[float], high: Optional[float]) -> None:
     if (low is not None and value < low) or (high is not None and value > high):
+        if high is None:
+            raise Invalid(f"{key} must be at least {low}", f"$.{key}")
+        if low is None:
+            raise Invalid(f"{key} must be at most {high}", f"$.{key}")
         raise Invalid(f"{key} must be between {low} and {high}", f"$.{key}")
 
 
-def query_int(query: Dict[str, str], key: str, default: int, low: int, high: int) -> int:
+def query_int(query: Dict[str, str], key: str, default: int, low: int, high: Optional[int]) -> int:
     raw = query.get(key)
     if raw is None or raw == "":
         return default
