@@ -618,3 +618,50 @@ def test_faults_apply_to_the_new_routes(client: Client, server: LocalLeonardo) -
     assert presigned_post(upload, PNG).status_code == 204
     routes = [r.route for r in server.request_log]
     assert routes.count("POST /uploads") == 2 and routes.count("GET /datasets/{id}") == 2
+
+
+def test_expired_unused_uploads_are_forgotten() -> None:
+    clock = FakeClock()
+    with LocalLeonardo(clock=clock) as server:
+        client = Client(server)
+        kept = init_image_upload(client)
+        assert presigned_post(kept, PNG).status_code == 204
+        for _ in range(1100):  # past the pruning threshold, each expired before the next
+            clock.now += 121
+            init_image_upload(client)
+        slots = server._uploads._slots  # not observable over HTTP: the bound is internal
+        assert len(slots) < 1100 and kept["key"] in slots
+        assert requests.get(f"{server.origin}/uploads/{kept['key']}", timeout=10).content == PNG
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"".join(
+            b'--b\r\nContent-Disposition: form-data; name="f%d"\r\n\r\nx\r\n' % i for i in range(70)
+        )
+        + b"--b--\r\n",
+        b'--b\r\nContent-Disposition: form-data; name="key"\r\n\r\n\xff\xfe\r\n--b--\r\n',
+        b"--b\r\nContent-Type: text/plain\r\n\r\nx\r\n--b--\r\n",
+        b'--b\r\nContent-Disposition: form-data; name="key"\r\nx\r\n--b--\r\n',
+        b"no boundary here",
+    ],
+)
+def test_malformed_forms_are_refused(client: Client, body: bytes) -> None:
+    upload = init_image_upload(client)
+    response = requests.post(
+        upload["url"],
+        data=body,
+        headers={"Content-Type": "multipart/form-data; boundary=b"},
+        timeout=10,
+    )
+    assert_s3_error(response, 400, "MalformedPOSTRequest")
+
+
+def test_a_204_keeps_the_connection_usable(client: Client) -> None:
+    upload = init_image_upload(client)
+    session = requests.Session()
+    fields = json.loads(upload["fields"])
+    for _ in range(3):
+        sent = session.post(upload["url"], data=fields, files={"file": PNG}, timeout=10)
+        assert sent.status_code == 204 and "Content-Length" not in sent.headers

@@ -89,7 +89,9 @@ class Store:
         """The variation jobs made from each of these images, oldest first."""
         with self._lock:
             return {
-                image_id: [self._jobs[j] for j in self._variations.get(image_id, ())]
+                image_id: [
+                    self._jobs[j] for j in self._variations.get(image_id, ()) if j in self._jobs
+                ]
                 for image_id in image_ids
             }
 

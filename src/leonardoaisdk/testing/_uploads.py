@@ -25,6 +25,7 @@ from ._multipart import MalformedForm, Part, parse_form
 
 BUCKET_PATH = "/uploads"
 FORM_OVERHEAD = 64 * 1024  # room for the policy fields around the file in one request body
+PRUNE_AT = 1024  # slots held before expired, unused ones are forgotten
 
 CONTENT_TYPES = {
     "png": "image/png",
@@ -123,8 +124,11 @@ class Uploads:
             "Policy": encoded,
             "X-Amz-Signature": signature,
         }
+        now = self._clock()
         with self._lock:
-            self._slots[key] = Slot(key, extension, fields, self._clock() + self.lifetime)
+            if len(self._slots) >= PRUNE_AT:
+                self._prune(now)
+            self._slots[key] = Slot(key, extension, fields, now + self.lifetime)
         return Issued(origin + BUCKET_PATH, key, json.dumps(fields))
 
     def receive(self, headers: Dict[str, str], body: bytes) -> str:
@@ -178,6 +182,13 @@ class Uploads:
             if key in self._slots:  # not discarded while the file was checked
                 self._files[key] = file
         return key
+
+    def _prune(self, now: float) -> None:
+        """Forget expired slots whose file never came, so that a long session issuing many
+        uploads does not grow without end (called with the lock held)."""
+        for key in [k for k, slot in self._slots.items() if slot.expires_at <= now]:
+            if key not in self._files:
+                del self._slots[key]
 
     def file(self, key: str) -> Optional[bytes]:
         with self._lock:
