@@ -1,9 +1,9 @@
 """The SDK against the API facts in spec/leonardo-openapi-2024-02.json.
 
-Every schema the SDK's operations reach must exist under its ``x-python-class`` in the module
+Every schema of the spec must exist under its ``x-python-class`` in the module
 ``x-python-module`` names, with exactly the spec's properties (wire name, Python name, type,
-nullability, default, description) and enum members; every operation must have the spec's
-method, path, parameters and classes.
+nullability, default, description) and enum members; every operation of the SDK's sub-clients
+must have the spec's method, path, parameters and classes.
 """
 
 from __future__ import annotations
@@ -21,11 +21,8 @@ import pytest
 from leonardoaisdk import _fields
 from leonardoaisdk._codec import plan_for, strip_optional
 from leonardoaisdk._operation import Operation
-from leonardoaisdk.generation import OPERATIONS as GENERATION_OPERATIONS
-from leonardoaisdk.generation import Generation
+from leonardoaisdk.sdk import LeonardoAiSDK
 from leonardoaisdk.types import UNSET
-from leonardoaisdk.user import OPERATIONS as USER_OPERATIONS
-from leonardoaisdk.user import User
 
 SPEC = json.loads(
     (Path(__file__).parents[1] / "spec" / "leonardo-openapi-2024-02.json").read_text()
@@ -60,16 +57,28 @@ def _spec_operations() -> Dict[str, Tuple[str, str, Dict[str, Any]]]:
     found = {}
     for path, item in SPEC["paths"].items():
         for method, op in item.items():
-            if op.get("tags") == ["Generation"] or path == "/me":
-                found[op["operationId"]] = (method.upper(), path, op)
+            found[op["operationId"]] = (method.upper(), path, op)
+    return found
+
+
+def _sdk_operations() -> Dict[str, Tuple[type, Operation[Any]]]:
+    """The operations of the sub-clients ``LeonardoAiSDK`` declares (``generation: Generation``),
+    each from its module's ``OPERATIONS``."""
+    found: Dict[str, Tuple[type, Operation[Any]]] = {}
+    for client in typing.get_type_hints(LeonardoAiSDK).values():
+        operations = getattr(inspect.getmodule(client), "OPERATIONS", None)
+        if isinstance(client, type) and operations is not None:
+            found.update({op.name: (client, op) for op in operations})
     return found
 
 
 SPEC_OPERATIONS = _spec_operations()
-SDK_OPERATIONS: Dict[str, Tuple[type, Operation[Any]]] = {
-    op.name: (client, op)
-    for client, ops in ((Generation, GENERATION_OPERATIONS), (User, USER_OPERATIONS))
-    for op in ops
+SDK_OPERATIONS = _sdk_operations()
+# The operations the SDK has had since its first release; the others come with their sub-clients.
+FIRST_OPERATIONS = {
+    op_id
+    for op_id, (_, path, op) in SPEC_OPERATIONS.items()
+    if op.get("tags") == ["Generation"] or path == "/me"
 }
 
 
@@ -115,8 +124,13 @@ def _expected_hint(prop: Dict[str, Any]) -> Any:
     return SCALARS[prop["type"]]
 
 
-def test_the_sdk_covers_exactly_the_specs_generation_operations() -> None:
-    assert set(SDK_OPERATIONS) == set(SPEC_OPERATIONS)
+def test_the_sdk_covers_the_specs_operations_and_invents_none() -> None:
+    assert set(SDK_OPERATIONS) <= set(SPEC_OPERATIONS)
+    assert set(SDK_OPERATIONS) >= FIRST_OPERATIONS
+
+
+def test_every_schema_of_the_spec_is_reached_and_checked() -> None:
+    assert set(SCHEMAS) == REACHABLE
 
 
 @pytest.mark.parametrize("name", sorted(REACHABLE))
@@ -153,6 +167,8 @@ def test_schema_matches_the_spec(name: str) -> None:
 @pytest.mark.parametrize("op_id", sorted(SPEC_OPERATIONS))
 def test_operation_matches_the_spec(op_id: str) -> None:
     method, path, spec_op = SPEC_OPERATIONS[op_id]
+    if op_id not in SDK_OPERATIONS and op_id not in FIRST_OPERATIONS:
+        pytest.skip(f"no sub-client has {op_id} yet (its models: tests/test_generated_models.py)")
     client, op = SDK_OPERATIONS[op_id]
     assert (op.method, op.path) == (method, path)
     assert f"{client.__name__.lower()}.{op.name}" == spec_op["x-python-method"]
@@ -198,7 +214,9 @@ def test_no_model_in_the_sdk_is_unknown_to_the_spec() -> None:
     spec_classes = {SCHEMAS[n]["x-python-class"] for n in REACHABLE}
     spec_classes |= {op.get("x-python-request-class") for _, _, op in SPEC_OPERATIONS.values()}
     spec_classes |= {op["x-python-response-class"] for _, _, op in SPEC_OPERATIONS.values()}
-    spec_classes |= {"Security", "GetUserSelfRequest"}  # auth, and the empty parameters of GET /me
+    # auth, and the empty parameters classes of the operations that take nothing (GET /me)
+    spec_classes |= {"Security", "GetUserSelfRequest", "GetElementsRequest"}
+    spec_classes |= {"GetPlatformModelsRequest"}
     for package in ("operations", "shared"):
         module = importlib.import_module(f"leonardoaisdk.models.{package}")
         assert set(module.__all__) <= spec_classes, package

@@ -95,9 +95,12 @@ def query_param(wire: str, *, description: str = "") -> Any:
     return dataclasses.field(default=None, metadata=_metadata(wire, False, description, QUERY))
 
 
-def body_param(*, description: str = "") -> Any:
+def body_param(*, required: bool = False, description: str = "") -> Any:
+    """The JSON body of an operation that also takes parameters; ``None`` (not sent) by
+    default, or without a default when the operation must send one."""
+    default = dataclasses.MISSING if required else None
     return dataclasses.field(
-        default=None, metadata=_metadata(None, False, description, REQUEST_BODY)
+        default=default, metadata=_metadata(None, False, description, REQUEST_BODY)
     )
 
 

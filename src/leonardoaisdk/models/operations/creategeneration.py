@@ -21,10 +21,7 @@ class CreateGenerationRequestBody(RequestModel):
     r"""Query parameters to be provided in the request body as a JSON object."""
 
     alchemy: OptionalNullable[bool] = api_field(
-        "alchemy",
-        default=UNSET,
-        nullable=True,
-        description="Enable to use Alchemy.",
+        "alchemy", default=UNSET, nullable=True, description="Enable to use Alchemy."
     )
     contrast_ratio: OptionalNullable[float] = api_field(
         "contrastRatio",
@@ -39,14 +36,10 @@ class CreateGenerationRequestBody(RequestModel):
         description="Enable to use ControlNet. Requires an init image to be provided. Requires a model based on SD v1.5",
     )
     control_net_type: Omittable[Union[ControlnetType, str]] = api_field(
-        "controlNetType",
-        default=UNSET,
-        description="The type of ControlNet to use.",
+        "controlNetType", default=UNSET, description="The type of ControlNet to use."
     )
     elements: OptionalNullable[List[ElementInput]] = api_field(
-        "elements",
-        default=UNSET,
-        nullable=True,
+        "elements", default=UNSET, nullable=True
     )
     expanded_domain: OptionalNullable[bool] = api_field(
         "expandedDomain",
@@ -78,14 +71,10 @@ class CreateGenerationRequestBody(RequestModel):
         description="Enable to use the High Resolution feature of Prompt Magic.",
     )
     image_prompt_weight: OptionalNullable[float] = api_field(
-        "imagePromptWeight",
-        default=UNSET,
-        nullable=True,
+        "imagePromptWeight", default=UNSET, nullable=True
     )
     image_prompts: OptionalNullable[List[str]] = api_field(
-        "imagePrompts",
-        default=UNSET,
-        nullable=True,
+        "imagePrompts", default=UNSET, nullable=True
     )
     init_generation_image_id: OptionalNullable[str] = api_field(
         "init_generation_image_id",
@@ -117,10 +106,7 @@ class CreateGenerationRequestBody(RequestModel):
         description="The negative prompt used for the image generation",
     )
     nsfw: OptionalNullable[bool] = api_field(
-        "nsfw",
-        default=UNSET,
-        nullable=True,
-        description="Not Safe For Work Flag.",
+        "nsfw", default=UNSET, nullable=True, description="Not Safe For Work Flag."
     )
     num_images: OptionalNullable[int] = api_field(
         "num_images",
@@ -157,10 +143,7 @@ class CreateGenerationRequestBody(RequestModel):
         description="The prompt used to generate images",
     )
     prompt_magic: OptionalNullable[bool] = api_field(
-        "promptMagic",
-        default=UNSET,
-        nullable=True,
-        description="Enable to use Prompt Magic.",
+        "promptMagic", default=UNSET, nullable=True, description="Enable to use Prompt Magic."
     )
     prompt_magic_strength: OptionalNullable[float] = api_field(
         "promptMagicStrength",

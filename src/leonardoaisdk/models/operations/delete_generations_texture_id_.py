@@ -6,7 +6,7 @@ import dataclasses
 from typing import Optional
 
 from ..._fields import api_field, body_param, extra_fields, path_param
-from ..._model import ExtraFields, Model, OperationResponse, RequestModel
+from ..._model import ExtraFields, Model, OperationResponse, RequestModel, object_alias
 from ...types import UNSET, OptionalNullable
 
 
@@ -54,3 +54,5 @@ class DeleteGenerationsTextureIDRequest:
 
 class DeleteGenerationsTextureIDResponse(OperationResponse[DeleteGenerationsTextureIDResponseBody]):
     """What ``generation.delete_generations_texture_id_`` returns; ``object`` is the decoded body."""
+
+    delete_generations_texture_id__200_application_json_object = object_alias()

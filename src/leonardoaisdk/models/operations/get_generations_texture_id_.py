@@ -6,19 +6,9 @@ import dataclasses
 from typing import Optional
 
 from ..._fields import api_field, body_param, extra_fields, path_param, query_param
-from ..._model import ExtraFields, Model, OperationResponse, RequestModel
+from ..._model import ExtraFields, Model, OperationResponse, RequestModel, object_alias
 from ...types import UNSET, OptionalNullable
 from ._shapes import TextureGenerationFields, TextureImageFields
-
-
-class GetGenerationsTextureIDModelAssetTextureImages(TextureImageFields):
-    r"""columns and relationships of "model_asset_texture_images"."""
-
-
-class GetGenerationsTextureIDModelAssetTextureGenerations(
-    TextureGenerationFields[GetGenerationsTextureIDModelAssetTextureImages]
-):
-    r"""columns and relationships of "model_asset_texture_generations"."""
 
 
 @dataclasses.dataclass(repr=False)
@@ -43,6 +33,16 @@ class GetGenerationsTextureIDResponseBody(Model):
     additional_properties: ExtraFields = extra_fields()
 
 
+class GetGenerationsTextureIDModelAssetTextureImages(TextureImageFields):
+    r"""columns and relationships of "model_asset_texture_images"."""
+
+
+class GetGenerationsTextureIDModelAssetTextureGenerations(
+    TextureGenerationFields[GetGenerationsTextureIDModelAssetTextureImages]
+):
+    r"""columns and relationships of "model_asset_texture_generations"."""
+
+
 @dataclasses.dataclass
 class GetGenerationsTextureIDRequest:
     """The parameters of ``generation.get_generations_texture_id_``."""
@@ -63,3 +63,5 @@ class GetGenerationsTextureIDRequest:
 
 class GetGenerationsTextureIDResponse(OperationResponse[GetGenerationsTextureIDResponseBody]):
     """What ``generation.get_generations_texture_id_`` returns; ``object`` is the decoded body."""
+
+    get_generations_texture_id__200_application_json_object = object_alias()

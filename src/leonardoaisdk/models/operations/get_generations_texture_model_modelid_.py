@@ -6,19 +6,9 @@ import dataclasses
 from typing import List, Optional
 
 from ..._fields import api_field, body_param, extra_fields, path_param, query_param
-from ..._model import ExtraFields, Model, OperationResponse, RequestModel
+from ..._model import ExtraFields, Model, OperationResponse, RequestModel, object_alias
 from ...types import UNSET, OptionalNullable
 from ._shapes import TextureGenerationFields, TextureImageFields
-
-
-class ModelAssetTextureImages(TextureImageFields):
-    r"""columns and relationships of "model_asset_texture_images"."""
-
-
-class GetGenerationsTextureModelModelIDModelAssetTextureGenerations(
-    TextureGenerationFields[ModelAssetTextureImages]
-):
-    r"""columns and relationships of "model_asset_texture_generations"."""
 
 
 @dataclasses.dataclass(repr=False)
@@ -37,10 +27,18 @@ class GetGenerationsTextureModelModelIDResponseBody(Model):
 
     model_asset_texture_generations: Optional[
         List[GetGenerationsTextureModelModelIDModelAssetTextureGenerations]
-    ] = api_field(
-        "model_asset_texture_generations",
-    )
+    ] = api_field("model_asset_texture_generations")
     additional_properties: ExtraFields = extra_fields()
+
+
+class ModelAssetTextureImages(TextureImageFields):
+    r"""columns and relationships of "model_asset_texture_images"."""
+
+
+class GetGenerationsTextureModelModelIDModelAssetTextureGenerations(
+    TextureGenerationFields[ModelAssetTextureImages]
+):
+    r"""columns and relationships of "model_asset_texture_generations"."""
 
 
 @dataclasses.dataclass
@@ -66,3 +64,5 @@ class GetGenerationsTextureModelModelIDResponse(
     OperationResponse[GetGenerationsTextureModelModelIDResponseBody]
 ):
     """What ``generation.get_generations_texture_model_model_id_`` returns; ``object`` is the decoded body."""
+
+    get_generations_texture_model_model_id__200_application_json_object = object_alias()

@@ -17,6 +17,16 @@ from ._shapes import (
 )
 
 
+@dataclasses.dataclass(repr=False)
+class GetGenerationByIDResponseBody(Model):
+    r"""Responses for GET /generations/{id}."""
+
+    generations_by_pk: Optional[GetGenerationByIDGenerations] = api_field(
+        "generations_by_pk", nullable=True, description='columns and relationships of "generations"'
+    )
+    additional_properties: ExtraFields = extra_fields()
+
+
 class GetGenerationByIDGeneratedImageVariationGeneric(VariationFields):
     r"""columns and relationships of "generated_image_variation_generic"."""
 
@@ -35,18 +45,6 @@ class GenerationElements(GenerationElementFields[GetGenerationByIDLoras]):
 
 class GetGenerationByIDGenerations(GenerationFields[GeneratedImages, GenerationElements]):
     r"""columns and relationships of "generations"."""
-
-
-@dataclasses.dataclass(repr=False)
-class GetGenerationByIDResponseBody(Model):
-    r"""Responses for GET /generations/{id}."""
-
-    generations_by_pk: Optional[GetGenerationByIDGenerations] = api_field(
-        "generations_by_pk",
-        nullable=True,
-        description='columns and relationships of "generations"',
-    )
-    additional_properties: ExtraFields = extra_fields()
 
 
 @dataclasses.dataclass

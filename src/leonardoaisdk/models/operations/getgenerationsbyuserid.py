@@ -17,6 +17,14 @@ from ._shapes import (
 )
 
 
+@dataclasses.dataclass(repr=False)
+class GetGenerationsByUserIDResponseBody(Model):
+    r"""Responses for GET /generations/user/{userId}."""
+
+    generations: Optional[List[GetGenerationsByUserIDGenerations]] = api_field("generations")
+    additional_properties: ExtraFields = extra_fields()
+
+
 class GetGenerationsByUserIDGeneratedImageVariationGeneric(VariationFields):
     r"""columns and relationships of "generated_image_variation_generic"."""
 
@@ -41,14 +49,6 @@ class GetGenerationsByUserIDGenerations(
     ]
 ):
     r"""columns and relationships of "generations"."""
-
-
-@dataclasses.dataclass(repr=False)
-class GetGenerationsByUserIDResponseBody(Model):
-    r"""Responses for GET /generations/user/{userId}."""
-
-    generations: Optional[List[GetGenerationsByUserIDGenerations]] = api_field("generations")
-    additional_properties: ExtraFields = extra_fields()
 
 
 @dataclasses.dataclass

@@ -8,7 +8,7 @@ from typing import List, Optional
 
 from ..._codec import parse_timestamp
 from ..._fields import api_field, extra_fields
-from ..._model import ExtraFields, Model, OperationResponse
+from ..._model import ExtraFields, Model, OperationResponse, object_alias
 
 
 @dataclasses.dataclass(repr=False)
@@ -29,16 +29,14 @@ class UserDetails(Model):
     subscription_tokens: Optional[int] = api_field("subscriptionTokens")
     token_renewal_date: Optional[str] = api_field("tokenRenewalDate", nullable=True)
     user: Optional[Users] = api_field(
-        "user",
-        nullable=True,
-        description='columns and relationships of "users"',
+        "user", nullable=True, description='columns and relationships of "users"'
     )
     additional_properties: ExtraFields = extra_fields()
 
     @property
     def token_renewal_date_datetime(self) -> Optional[datetime.datetime]:
-        """``token_renewal_date`` as a timezone-aware datetime (UTC if the API names no zone),
-        or ``None`` when absent or not a timestamp."""
+        """``token_renewal_date`` as a timezone-aware datetime (UTC if the API names no zone), or
+        ``None`` when absent or not a timestamp."""
         return parse_timestamp(self.token_renewal_date)
 
 
@@ -51,10 +49,12 @@ class Users(Model):
     additional_properties: ExtraFields = extra_fields()
 
 
-class GetUserSelfResponse(OperationResponse[GetUserSelfResponseBody]):
-    """What ``user.get_user_self`` returns; ``object`` is the decoded body."""
-
-
 @dataclasses.dataclass
 class GetUserSelfRequest:
     """``user.get_user_self`` takes no parameters."""
+
+
+class GetUserSelfResponse(OperationResponse[GetUserSelfResponseBody]):
+    """What ``user.get_user_self`` returns; ``object`` is the decoded body."""
+
+    get_user_self_200_application_json_object = object_alias()

@@ -7,7 +7,7 @@ from typing import Optional
 
 from ..._display import response_html
 from ..._fields import api_field, extra_fields, required_field
-from ..._model import ExtraFields, Model, OperationResponse, RequestModel
+from ..._model import ExtraFields, Model, OperationResponse, RequestModel, object_alias
 from ...types import UNSET, OptionalNullable
 
 
@@ -32,16 +32,10 @@ class PostGenerationsMotionSvdRequestBody(RequestModel):
         description="Whether the generation is public or not",
     )
     is_variation: OptionalNullable[bool] = api_field(
-        "isVariation",
-        default=UNSET,
-        nullable=True,
-        description="If it is a variation image.",
+        "isVariation", default=UNSET, nullable=True, description="If it is a variation image."
     )
     motion_strength: OptionalNullable[int] = api_field(
-        "motionStrength",
-        default=UNSET,
-        nullable=True,
-        description="The motion strength.",
+        "motionStrength", default=UNSET, nullable=True, description="The motion strength."
     )
     additional_properties: ExtraFields = extra_fields()
 
@@ -51,8 +45,7 @@ class PostGenerationsMotionSvdResponseBody(Model):
     r"""Responses for POST /generations-motion-svd."""
 
     sd_generation_job: Optional[MotionSvdGenerationOutput] = api_field(
-        "sdGenerationJob",
-        nullable=True,
+        "sdGenerationJob", nullable=True
     )
     additional_properties: ExtraFields = extra_fields()
 
@@ -70,6 +63,8 @@ class MotionSvdGenerationOutput(Model):
 
 class PostGenerationsMotionSvdResponse(OperationResponse[PostGenerationsMotionSvdResponseBody]):
     """What ``generation.post_generations_motion_svd`` returns; ``object`` is the decoded body."""
+
+    post_generations_motion_svd_200_application_json_object = object_alias()
 
     def _repr_html_(self) -> str:
         """Jupyter: what the response holds, as HTML."""

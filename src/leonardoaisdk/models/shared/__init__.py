@@ -9,6 +9,7 @@ from ..._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from .controlnet_type import ControlnetType
+    from .custom_model_type import CustomModelType
     from .element_input import ElementInput
     from .job_status import JobStatus
     from .model_asset_texture_types import ModelAssetTextureTypes
@@ -16,10 +17,12 @@ if TYPE_CHECKING:
     from .sd_generation_style import SdGenerationStyle
     from .sd_versions import SdVersions
     from .security import Security
+    from .strength import Strength
     from .variation_type import VariationType
 
 _EXPORTS = {
     "ControlnetType": ".controlnet_type",
+    "CustomModelType": ".custom_model_type",
     "ElementInput": ".element_input",
     "JobStatus": ".job_status",
     "ModelAssetTextureTypes": ".model_asset_texture_types",
@@ -27,11 +30,13 @@ _EXPORTS = {
     "SdGenerationStyle": ".sd_generation_style",
     "SdVersions": ".sd_versions",
     "Security": ".security",
+    "Strength": ".strength",
     "VariationType": ".variation_type",
 }
 
 __all__ = [
     "ControlnetType",
+    "CustomModelType",
     "ElementInput",
     "JobStatus",
     "ModelAssetTextureTypes",
@@ -39,6 +44,7 @@ __all__ = [
     "SdGenerationStyle",
     "SdVersions",
     "Security",
+    "Strength",
     "VariationType",
 ]
 

@@ -18,9 +18,6 @@ class ElementInput(RequestModel):
         description="Unique identifier for element. Elements can be found from the List Elements endpoint.",
     )
     weight: OptionalNullable[float] = api_field(
-        "weight",
-        default=UNSET,
-        nullable=True,
-        description="Weight for the element",
+        "weight", default=UNSET, nullable=True, description="Weight for the element"
     )
     additional_properties: ExtraFields = extra_fields()
