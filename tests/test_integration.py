@@ -79,9 +79,10 @@ def test_texture_operations(
     leonardo_server: LocalLeonardo, leonardo_sdk: leonardoaisdk.LeonardoAiSDK
 ) -> None:
     s = leonardo_sdk
+    asset = leonardo_server.add_model_asset()  # texture jobs need an uploaded 3D model
     created = s.generation.post_generations_texture(
         operations.PostGenerationsTextureRequestBody(
-            model_asset_id="asset-9", prompt="mossy stone", seed=11
+            model_asset_id=asset, prompt="mossy stone", seed=11
         )
     )
     texture_id = created.object.texture_generation_job.id
@@ -93,7 +94,7 @@ def test_texture_operations(
     assert texture.model_asset_texture_images[0].type is shared.ModelAssetTextureTypes.ALBEDO
 
     listed = s.generation.get_generations_texture_model_model_id_(
-        model_id="asset-9",
+        model_id=asset,
         request_body=operations.GetGenerationsTextureModelModelIDRequestBody(),
         limit=5,
     )

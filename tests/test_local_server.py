@@ -181,7 +181,7 @@ def test_delete_removes_and_unknown_ids_answer_404(client: Client) -> None:
     [
         {"width": 33},
         {"width": 16},
-        {"height": 1032},
+        {"height": 1544},  # the live API takes sides up to 1536
         {"num_images": 0},
         {"num_images": 9},
         {"num_images": 5, "width": 1024},
@@ -217,10 +217,11 @@ def test_newer_values_and_unknown_fields_are_accepted(client: Client) -> None:
 
 
 def test_texture_jobs(client: Client, server: LocalLeonardo) -> None:
+    asset = server.add_model_asset()  # texture jobs need an uploaded 3D model
     created = client.call(
         "POST",
         "/generations-texture",
-        {"modelAssetId": "asset-1", "prompt": "rusty metal", "seed": 3},
+        {"modelAssetId": asset, "prompt": "rusty metal", "seed": 3},
     )
     job = created.json()["textureGenerationJob"]
     assert job["apiCreditCost"] > 0
@@ -241,7 +242,7 @@ def test_texture_jobs(client: Client, server: LocalLeonardo) -> None:
     assert png_size(
         requests.get(done["model_asset_texture_images"][0]["url"], timeout=10).content
     ) == (512, 512)
-    listed = client.call("GET", "/generations-texture/model/asset-1").json()[
+    listed = client.call("GET", f"/generations-texture/model/{asset}").json()[
         "model_asset_texture_generations"
     ]
     assert [t["id"] for t in listed] == [job["id"]]

@@ -16,7 +16,7 @@ import requests
 
 from leonardoaisdk.testing import LocalLeonardo
 
-SPEC = Path(__file__).resolve().parents[2] / "shared" / "api" / "leonardo-openapi-2024-02.json"
+SPEC = Path(__file__).resolve().parents[1] / "spec" / "leonardo-openapi-2024-02.json"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
 WEBP = b"RIFF\x00\x00\x00\x00WEBPVP8 " + b"\x00" * 64

@@ -128,7 +128,9 @@ def test_wait_for_texture_generation(
     server: LocalLeonardo, sdk: leonardoaisdk.LeonardoAiSDK
 ) -> None:
     created = sdk.generation.post_generations_texture(
-        operations.PostGenerationsTextureRequestBody(model_asset_id="m", prompt="bark")
+        operations.PostGenerationsTextureRequestBody(
+            model_asset_id=server.add_model_asset(), prompt="bark"
+        )
     )
     texture = sdk.generation.wait_for_texture_generation(
         created.object.texture_generation_job.id, poll_interval=0.05
