@@ -247,7 +247,10 @@ def _checked_max_bytes(max_bytes: Optional[int]) -> int:
 
 
 def _planned_files(generation: Any) -> Tuple[str, List[Tuple[str, str]]]:
-    """The generation's id and its ``(url, file stem)`` pairs, every URL checked."""
+    """The generation's id and its ``(url, file stem)`` pairs, every URL checked. A variation
+    (an upscale, no-background or unzoom result) is one file, ``<id>-<kind>.<ext>``."""
+    if hasattr(generation, "transform_type") and hasattr(generation, "url"):
+        return _planned_variation(generation)
     if isinstance(generation, (str, bytes)) or not (
         hasattr(generation, "generated_images") and hasattr(generation, "status")
     ):
@@ -291,6 +294,25 @@ def _planned_files(generation: Any) -> Tuple[str, List[Tuple[str, str]]]:
             check_image_url(url)
             planned.append((url, name))
     return generation_id or "", planned
+
+
+def _planned_variation(variation: Any) -> Tuple[str, List[Tuple[str, str]]]:
+    variation_id = getattr(variation, "id", None)
+    if variation_id is not None and not isinstance(variation_id, str):
+        raise errors.RequestValidationError(
+            f"the variation's id must be a str, not {_what(variation_id)}"
+        )
+    if str(variation.status) != "COMPLETE":
+        raise errors.RequestValidationError(
+            f"variation {variation_id} is {variation.status}: "
+            "wait_for_variation() before downloading"
+        )
+    url = variation.url
+    if not isinstance(url, str) or not url:
+        raise errors.RequestValidationError(f"variation {variation_id} has no image URL")
+    check_image_url(url)
+    kind = safe_stem(str(variation.transform_type or "variation").lower())
+    return variation_id or "", [(url, f"{safe_stem(variation_id or '')}-{kind}")]
 
 
 def download_generation(

@@ -156,6 +156,36 @@ class Pipeline:
         )
         return result
 
+    def presigned_post(
+        self,
+        url: str,
+        fields: Dict[str, str],
+        file_name: str,
+        data: bytes,
+        timeout: TimeoutArg = None,
+        retries: RetriesArg = None,
+    ) -> requests.Response:
+        """POST a file to a presigned upload URL (S3's form upload): every form field, then the
+        file, as multipart/form-data, with no ``Authorization`` header (the URL carries its own
+        signature, and the storage service refuses a foreign one)."""
+        from urllib3 import encode_multipart_formdata
+
+        parts: list[Any] = list(fields.items())
+        parts.append(("file", (file_name, data)))
+        body, content_type = encode_multipart_formdata(parts)
+        timeout_pair, policy = self._options(timeout, retries)
+        response: requests.Response = self._send(
+            "POST",
+            url,
+            body=body,
+            timeout=timeout_pair,
+            policy=policy,
+            deadline=None,
+            secrets=_Secrets.of("", ()),
+            content_type=content_type,
+        )
+        return response
+
     def _options(self, timeout: TimeoutArg, retries: RetriesArg) -> Tuple[Timeout, RetryPolicy]:
         """A call's timeout and retry policy: its own if given, else the SDK's."""
         policy = self.retries if retries is None else RetryPolicy.from_config(retries)
@@ -174,6 +204,7 @@ class Pipeline:
         secrets: _Secrets,
         consume: Optional[Callable[[requests.Response], Any]] = None,
         check_redirect: Optional[Callable[[str], None]] = None,
+        content_type: str = "application/json",
     ) -> Any:
         """Send with retries; return a 2xx response (its body read) or raise the right
         ``SDKError``.
@@ -187,7 +218,7 @@ class Pipeline:
             headers["Authorization"] = bearer_header(secrets.token)
             headers["Accept"] = "application/json"
         if body is not None:
-            headers["Content-Type"] = "application/json"
+            headers["Content-Type"] = content_type
         shown_url = safe_url(url)
         budget = CallBudget(policy, timeout, deadline)
         error: Optional[errors.SDKError] = None

@@ -58,6 +58,10 @@ def build_parser() -> argparse.ArgumentParser:
     generate.add_argument("--preset-style", help="e.g. CINEMATIC, DYNAMIC, NONE")
     generate.add_argument("--negative-prompt")
     generate.add_argument("--seed", type=int)
+    generate.add_argument(
+        "--init-image", type=Path, metavar="PATH", help="start from this image (uploaded first)"
+    )
+    generate.add_argument("--init-strength", type=float, help="how much of it to keep, 0.1-0.9")
     generate.add_argument("--wait", action="store_true", help="wait until it is complete")
     generate.add_argument("--out", type=Path, help="save the images here (implies --wait)")
     _wait_options(generate)
@@ -82,6 +86,17 @@ def build_parser() -> argparse.ArgumentParser:
     download.add_argument("--out", type=Path, required=True)
 
     command("delete", "delete a generation").add_argument("id")
+
+    upload = command("upload", "upload an init image and print its id")
+    upload.add_argument("image", type=Path)
+
+    upscale = command("upscale", "upscale a generated image (by its image id)")
+    upscale.add_argument("image_id")
+    upscale.add_argument("--wait", action="store_true", help="wait until it is complete")
+    upscale.add_argument("--out", type=Path, help="save the result here (implies --wait)")
+    _wait_options(upscale)
+
+    command("models", "list the platform models")
 
     serve = command("serve", "run the local Leonardo server until interrupted")
     serve.add_argument("--port", type=int, default=8765)
@@ -269,6 +284,10 @@ def cmd_generate(args: argparse.Namespace, out: Output) -> None:
         "negative_prompt": args.negative_prompt,
         "seed": args.seed,
     }
+    if args.init_image is not None:
+        options["init_image_id"] = sdk.init_image.upload(args.init_image)
+        out.line(f"uploaded {args.init_image} as init image {options['init_image_id']}")
+        options["init_strength"] = args.init_strength
     request = operations.CreateGenerationRequestBody(
         prompt=args.prompt, **{k: v for k, v in options.items() if v is not None}
     )
@@ -343,6 +362,60 @@ def cmd_delete(args: argparse.Namespace, out: Output) -> None:
     out.data({"id": deleted_id})
 
 
+def cmd_upload(args: argparse.Namespace, out: Output) -> None:
+    image_id = _sdk(args).init_image.upload(args.image)
+    out.line(image_id)
+    out.data({"initImageId": image_id})
+
+
+def cmd_upscale(args: argparse.Namespace, out: Output) -> None:
+    from .models import operations
+
+    sdk = _sdk(args)
+    request = operations.CreateVariationUpscaleRequestBody(id=args.image_id)
+    job = _field(sdk.variation.create_variation_upscale(request), "object", "sd_upscale_job")
+    variation_id = _field(job, "id")
+    if not isinstance(variation_id, str) or not variation_id:
+        raise errors.ResponseValidationError(
+            "POST /variations/upscale answered without a job id; the job may have started"
+        )
+    out.line(f"started upscale {variation_id}")
+    result: Dict[str, Any] = {"id": variation_id, "apiCreditCost": _field(job, "api_credit_cost")}
+    if args.wait or args.out is not None:
+        started = time.monotonic()
+
+        def show(variation: Any) -> None:
+            status = _known(_field(variation, "status"))
+            out.progress(f"{variation_id}: {status} ({time.monotonic() - started:.0f} s)")
+
+        try:
+            variation = sdk.variation.wait_for_variation(
+                variation_id,
+                timeout=args.timeout,
+                poll_interval=args.poll_interval,
+                on_progress=show,
+            )
+        finally:
+            out.end_progress()
+        out.line(f"{variation_id}  {_known(variation.status)}  {_known(variation.url)}")
+        result["variation"] = _as_json(variation)
+        if args.out is not None:
+            result["files"] = _save(sdk, variation, args.out, out)
+    out.data(result)
+
+
+def cmd_models(args: argparse.Namespace, out: Output) -> None:
+    response = _sdk(args).model.get_platform_models()
+    models = _items(_field(response, "object", "custom_models"))
+    for model in models:
+        featured = "featured" if _field(model, "featured") else ""
+        out.line(f"{_known(model.id)}  {_known(model.name):<28}  {featured}")
+    if not models:
+        out.line("no platform models")
+    if out.as_json:
+        out.data([_as_json(m) for m in models])
+
+
 def cmd_serve(args: argparse.Namespace, out: Output) -> None:
     from .testing.__main__ import main as serve
 
@@ -359,6 +432,9 @@ COMMANDS: Dict[str, Callable[[argparse.Namespace, Output], None]] = {
     "wait": cmd_wait,
     "download": cmd_download,
     "delete": cmd_delete,
+    "upload": cmd_upload,
+    "upscale": cmd_upscale,
+    "models": cmd_models,
     "serve": cmd_serve,
 }
 

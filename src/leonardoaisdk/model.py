@@ -5,10 +5,69 @@ Custom models (trained from a dataset), platform models, and 3D models for textu
 
 from __future__ import annotations
 
-from ._operations import MODEL_OPERATIONS, ModelOperations
+from pathlib import Path
+from typing import Callable, Optional
+
+from . import _defaults
+from ._operations import GET_MODEL_BY_ID, MODEL_OPERATIONS, ModelOperations
+from ._pipeline import TimeoutArg
+from ._retry import RetriesArg
+from ._uploads import ImageSource, checked_model, send_to_slot
+from ._waiting import wait_until_done
+from .models import errors, operations
 
 OPERATIONS = MODEL_OPERATIONS
 
 
 class Model(ModelOperations):
     """Model operations; keyword-only ``timeout`` and ``retries`` as on ``generation``."""
+
+    def upload_3d_model(
+        self,
+        model: ImageSource,
+        *,
+        name: Optional[str] = None,
+        extension: Optional[str] = None,
+        timeout: TimeoutArg = None,
+        retries: RetriesArg = None,
+    ) -> str:
+        """Upload a 3D model file (a path or its bytes) and return its model asset id, for
+        ``generation.post_generations_texture``. The extension comes from the file name or
+        ``extension=``; ``name`` defaults to the file's stem."""
+        upload = checked_model(model, extension)
+        label = name or (Path(str(model)).stem if not isinstance(model, bytes) else "model")
+        request = operations.PostModels3dUploadRequestBody(
+            name=label, model_extension=upload.extension
+        )
+        body = self.post_models_3d_upload(request, timeout=timeout, retries=retries).object
+        slot = body.upload_model_asset if body is not None else None
+        if slot is None or not slot.model_id:
+            raise errors.ResponseValidationError("the API gave no 3D model upload slot")
+        send_to_slot(self._pipeline, slot.model_url, slot.model_fields, upload, timeout, retries)
+        return slot.model_id
+
+    def wait_for_model(
+        self,
+        id: str,
+        *,
+        timeout: float = 3600.0,
+        poll_interval: float = _defaults.WAIT_POLL_INTERVAL,
+        on_progress: Optional[Callable[[operations.GetModelByIDCustomModels], None]] = None,
+    ) -> operations.GetModelByIDCustomModels:
+        """Wait until custom model ``id`` has trained (COMPLETE) and return it; as
+        ``generation.wait_for_generation`` (training takes minutes: ``timeout`` is an hour)."""
+        request = operations.GetModelByIDRequest(id)
+
+        def fetch(deadline: float) -> Optional[operations.GetModelByIDCustomModels]:
+            response = self._pipeline.call(GET_MODEL_BY_ID, request, deadline=deadline)
+            body = response.object
+            return body.custom_models_by_pk if body is not None else None
+
+        return wait_until_done(
+            fetch,
+            lambda model: model.status,
+            what=f"model {id}",
+            timeout=timeout,
+            poll_interval=poll_interval,
+            on_progress=on_progress,
+        )

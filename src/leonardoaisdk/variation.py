@@ -1,11 +1,46 @@
-"""The ``variation`` sub-client. Variations of a generated image: upscale, no background, unzoom."""
+"""The ``variation`` sub-client: variations of a generated image (upscale, no background,
+unzoom)."""
 
 from __future__ import annotations
 
-from ._operations import VARIATION_OPERATIONS, VariationOperations
+from typing import Callable, Optional
+
+from . import _defaults
+from ._operations import GET_VARIATION_BY_ID, VARIATION_OPERATIONS, VariationOperations
+from ._waiting import wait_until_done
+from .models import operations
 
 OPERATIONS = VARIATION_OPERATIONS
 
 
 class Variation(VariationOperations):
     """Variation operations; keyword-only ``timeout`` and ``retries`` as on ``generation``."""
+
+    def wait_for_variation(
+        self,
+        id: str,
+        *,
+        timeout: float = _defaults.WAIT_TIMEOUT,
+        poll_interval: float = _defaults.WAIT_POLL_INTERVAL,
+        on_progress: Optional[Callable[[operations.GeneratedImageVariationGeneric], None]] = None,
+    ) -> operations.GeneratedImageVariationGeneric:
+        """Wait until variation ``id`` (an upscale, no-background or unzoom job) is COMPLETE and
+        return it, with its ``url``; as ``generation.wait_for_generation``.
+        ``generation.download_images`` saves it."""
+        request = operations.GetVariationByIDRequest(id)
+
+        def fetch(deadline: float) -> Optional[operations.GeneratedImageVariationGeneric]:
+            response = self._pipeline.call(GET_VARIATION_BY_ID, request, deadline=deadline)
+            body = response.object
+            found = (body.generated_image_variation_generic if body is not None else None) or []
+            mine = [v for v in found if v is not None and v.id in (id, None)]
+            return mine[0] if mine else None
+
+        return wait_until_done(
+            fetch,
+            lambda variation: variation.status,
+            what=f"variation {id}",
+            timeout=timeout,
+            poll_interval=poll_interval,
+            on_progress=on_progress,
+        )
