@@ -46,10 +46,8 @@ def sub_clients() -> List[Tuple[str, type, Sequence[Operation[Any]]]]:
     return sorted(found, key=lambda item: item[0])
 
 
-# Sub-clients with pages so far: a new sub-client's page comes with the mocks its examples run
-# against (tests/snippets.py); then it joins here, or this filter goes.
-PAGED_CLIENTS = ("generation", "user")
-CLIENTS = [client for client in sub_clients() if client[0] in PAGED_CLIENTS]
+# Every sub-client has a page; tests/fake_api.py answers every operation its examples call.
+CLIENTS = sub_clients()
 REQUESTS_RESPONSE_URL = "https://requests.readthedocs.io/en/latest/api/#requests.Response"
 NONE_TYPE = type(None)
 HAND_WRITTEN_PAGES = {RetryConfig: "models/utils/retryconfig.md"}
@@ -151,7 +149,7 @@ def example(client_name: str, op: Operation[Any], method: Any) -> str:
         required = [f for f in plan_for(op.request_type).fields if f.required]
         if required:
             body.append(f"req = operations.{op.request_type.__name__}(")
-            body += [f"    {f.name}={example_value(f.hint, f.name)}," for f in required]
+            body += [f"    {f.name}={example_value(f.hint, f.name, '    ')}," for f in required]
             body.append(")")
         else:
             body.append(f"req = operations.{op.request_type.__name__}()")
@@ -160,10 +158,14 @@ def example(client_name: str, op: Operation[Any], method: Any) -> str:
         args = []
         for param in positional:
             hint = hints[param.name]
-            value = example_value(hint, param.name)
+            value = example_value(hint, param.name, "    ")
             uses_operations |= value.startswith("operations.")
             args.append(f"{param.name}={value}")
-        body += ["", f"res = s.{client_name}.{op.name}({', '.join(args)})"]
+        call = f"res = s.{client_name}.{op.name}("
+        if any("\n" in arg for arg in args):
+            body += ["", call, *[f"    {arg}," for arg in args], ")"]
+        else:
+            body += ["", f"{call}{', '.join(args)})"]
     if uses_operations:
         lines.append("from leonardoaisdk.models import operations")
     lines += [
@@ -179,15 +181,22 @@ def example(client_name: str, op: Operation[Any], method: Any) -> str:
 
 
 EXAMPLE_INTS = {"limit": "10", "offset": "0"}
+EXAMPLE_STRINGS = {"extension": "'png'", "model_extension": "'obj'"}
 
 
-def example_value(hint: Any, name: str) -> str:
+def example_value(hint: Any, name: str, indent: str = "") -> str:
     core = strip_optional(hint)
     if isinstance(core, type) and issubclass(core, Model):
-        return f"operations.{core.__name__}()"
+        required = [f for f in plan_for(core).fields if f.required]
+        if not required:
+            return f"operations.{core.__name__}()"
+        inner = indent + "    "
+        lines = [f"operations.{core.__name__}("]
+        lines += [f"{inner}{f.name}={example_value(f.hint, f.name, inner)}," for f in required]
+        return "\n".join([*lines, f"{indent})"])
     if core is int:
         return EXAMPLE_INTS.get(name, "1")
-    return "'<value>'"
+    return EXAMPLE_STRINGS.get(name, "'<value>'")
 
 
 def operation_page(

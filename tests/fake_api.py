@@ -1,17 +1,27 @@
-"""A `responses` mock that answers every documented route with a realistic body, for running
-documentation snippets as written."""
+"""A `responses` mock that answers every operation of the API spec with a realistic body, for
+running documentation snippets as written.
+
+The generation and user routes answer hand-written bodies shaped like the live API's (newer
+than the spec); every other operation answers a body built from the spec's response schema
+(``spec_sample``), so an operation added to the spec is answered without writing its body.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import json
 import re
-from typing import Iterator
+from pathlib import Path
+from typing import Any, Dict, Iterator, List, Tuple
 
 import responses
 
 from leonardoaisdk.testing._png import render_png
 from tests.payloads import CDN, GENERATION_ID, USER_ID, generation
 
+SPEC_PATH = Path(__file__).parents[1] / "spec" / "leonardo-openapi-2024-02.json"
+SPEC: Dict[str, Any] = json.loads(SPEC_PATH.read_text())
+SCHEMAS: Dict[str, Any] = SPEC["components"]["schemas"]
 BASE = re.escape("https://cloud.leonardo.ai/api/rest/v1")
 TEXTURE = {
     "id": "tex-1",
@@ -20,7 +30,7 @@ TEXTURE = {
     "model_asset_texture_images": [],
 }
 
-ROUTES = [
+HAND_WRITTEN = [
     (
         "POST",
         "/generations",
@@ -48,6 +58,82 @@ ROUTES = [
     ),
     ("GET", "/me", {"user_details": [{"user": {"id": USER_ID, "username": "painter"}}]}),
 ]
+
+MAX_DEPTH = 12  # the spec's schemas nest about 5 deep and have no cycles; this bounds a new one
+
+
+def resolve(schema: Dict[str, Any]) -> Dict[str, Any]:
+    """``schema`` with ``$ref`` and one-member ``allOf`` followed (keeping ``nullable``)."""
+    for _ in range(MAX_DEPTH):
+        if "$ref" in schema:
+            schema = SCHEMAS[schema["$ref"].rsplit("/", 1)[1]]
+        elif len(schema.get("allOf", ())) == 1:
+            schema = schema["allOf"][0]
+        else:
+            return schema
+    raise ValueError(f"references nest deeper than {MAX_DEPTH}")
+
+
+def spec_sample(schema: Dict[str, Any], name: str = "value", depth: int = 0) -> Any:
+    """A JSON value of ``schema`` with every property set: strings named after their property
+    (URLs on the mock's CDN, so downloads work), enums' COMPLETE or first value, one-item
+    arrays."""
+    if depth > MAX_DEPTH:
+        raise ValueError(f"schema nests deeper than {MAX_DEPTH} at {name}")
+    schema = resolve(schema)
+    if "enum" in schema:
+        return "COMPLETE" if "COMPLETE" in schema["enum"] else schema["enum"][0]
+    kind = schema.get("type")
+    if kind == "object" or "properties" in schema:
+        return {
+            key: spec_sample(value, key, depth + 1)
+            for key, value in schema.get("properties", {}).items()
+        }
+    if kind == "array":
+        return [spec_sample(schema.get("items", {}), name, depth + 1)]
+    if kind == "integer":
+        return 7
+    if kind == "number":
+        return 0.5
+    if kind == "boolean":
+        return True
+    if kind == "string":
+        if name.lower().endswith("url"):
+            return f"{CDN}/{USER_ID}/samples/{name}.png"
+        if name in ("createdAt", "updatedAt", "tokenRenewalDate"):
+            return "2024-02-13T10:21:34.817"
+        return f"{name}-sample"
+    return None  # free-form: null is valid JSON for it
+
+
+def spec_operations() -> List[Tuple[str, str, str, Dict[str, Any]]]:
+    """(method, path template, operationId, 200 response schema) of every spec operation."""
+    found = []
+    for path, item in SPEC["paths"].items():
+        for method, op in item.items():
+            if method == "parameters":
+                continue
+            schema = op["responses"]["200"]["content"]["application/json"]["schema"]
+            found.append((method.upper(), path, op["operationId"], schema))
+    return found
+
+
+def path_pattern(template: str) -> str:
+    """``/datasets/{id}`` -> ``/datasets/[^/]+`` (the form of the routes here)."""
+    return re.sub(r"\{[^}]+\}", "[^/]+", template)
+
+
+def routes() -> List[Tuple[str, str, Any]]:
+    """Every spec operation's route and body: hand-written where there is one, else sampled."""
+    found = list(HAND_WRITTEN)
+    covered = {(method, path) for method, path, _ in HAND_WRITTEN}
+    for method, template, _, schema in spec_operations():
+        if (method, path_pattern(template)) not in covered:
+            found.append((method, path_pattern(template), spec_sample(schema)))
+    return found
+
+
+ROUTES = routes()
 
 
 @contextlib.contextmanager

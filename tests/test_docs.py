@@ -78,3 +78,50 @@ def _call_with_fixtures(test: Any) -> None:
         available = {"leonardo_server": server, "leonardo_sdk": sdk}
         wanted = inspect.signature(test).parameters
         test(**{name: available[name] for name in wanted})
+
+
+def test_every_operation_has_a_page_section_and_a_mocked_answer() -> None:
+    """Each spec operation is documented on its sub-client's page, with an example the mocked
+    API answers (a route of ``mocked_api`` for its method and path)."""
+    import re
+
+    from tests.fake_api import BASE, ROUTES, spec_operations
+
+    generator = _load_generator()
+    pages = generator.render()
+    owners = {op.name: name for name, _, ops in generator.CLIENTS for op in ops}
+    documented = {name for name, _, _ in generator.CLIENTS}
+    assert documented == {
+        "dataset",
+        "element",
+        "generation",
+        "init_image",
+        "model",
+        "user",
+        "variation",
+    }
+    ops = spec_operations()
+    assert len(ops) == 31
+    for method, template, operation_id, _ in ops:
+        page = pages[f"sdks/{owners[operation_id]}/README.md"]
+        assert f"\n## {operation_id}\n" in page
+        url = "https://cloud.leonardo.ai/api/rest/v1" + re.sub(r"\{[^}]+\}", "x-1", template)
+        answered = [
+            path for m, path, _ in ROUTES if m == method and re.fullmatch(f"{BASE}{path}", url)
+        ]
+        assert len(answered) == 1, (operation_id, answered)
+
+
+def test_workflow_methods_are_documented() -> None:
+    pages = _load_generator().render()
+    for client, names in {
+        "dataset": ["upload_image"],
+        "init_image": ["upload"],
+        "model": ["upload_3d_model", "wait_for_model"],
+        "variation": ["wait_for_variation"],
+        "generation": ["wait_for_generation", "download_images"],
+    }.items():
+        page = pages[f"sdks/{client}/README.md"]
+        for name in names:
+            assert f"\n## {name}\n" in page and f"\n* [{name}](#{name}) - " in page
+            assert f"s.{client}.{name}(" in page
