@@ -259,16 +259,7 @@ def _planned_files(generation: Any) -> Tuple[str, List[Tuple[str, str]]]:
             "get_generation_by_id, wait_for_generation or get_generations_by_user_id return it, "
             f"not {_what(generation)}"
         )
-    generation_id = getattr(generation, "id", None)
-    if generation_id is not None and not isinstance(generation_id, str):
-        raise errors.RequestValidationError(
-            f"the generation's id must be a str, not {_what(generation_id)}"
-        )
-    if str(generation.status) != "COMPLETE":
-        raise errors.RequestValidationError(
-            f"generation {generation_id} is {generation.status}: "
-            "wait_for_generation() before downloading"
-        )
+    generation_id = _complete_job_id(generation, "generation")
     images: Sequence[Any] = generation.generated_images or []
     if not isinstance(images, (list, tuple)):
         raise errors.RequestValidationError(
@@ -296,17 +287,20 @@ def _planned_files(generation: Any) -> Tuple[str, List[Tuple[str, str]]]:
     return generation_id or "", planned
 
 
+def _complete_job_id(job: Any, what: str) -> Optional[str]:
+    """The id of a generation or variation that is COMPLETE; else a clear error."""
+    job_id = getattr(job, "id", None)
+    if job_id is not None and not isinstance(job_id, str):
+        raise errors.RequestValidationError(f"the {what}'s id must be a str, not {_what(job_id)}")
+    if str(job.status) != "COMPLETE":
+        raise errors.RequestValidationError(
+            f"{what} {job_id} is {job.status}: wait_for_{what}() before downloading"
+        )
+    return job_id
+
+
 def _planned_variation(variation: Any) -> Tuple[str, List[Tuple[str, str]]]:
-    variation_id = getattr(variation, "id", None)
-    if variation_id is not None and not isinstance(variation_id, str):
-        raise errors.RequestValidationError(
-            f"the variation's id must be a str, not {_what(variation_id)}"
-        )
-    if str(variation.status) != "COMPLETE":
-        raise errors.RequestValidationError(
-            f"variation {variation_id} is {variation.status}: "
-            "wait_for_variation() before downloading"
-        )
+    variation_id = _complete_job_id(variation, "variation")
     url = variation.url
     if not isinstance(url, str) or not url:
         raise errors.RequestValidationError(f"variation {variation_id} has no image URL")

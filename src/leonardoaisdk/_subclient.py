@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable, Type, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Callable, Optional, Type, TypeVar, cast
 
 from ._pipeline import Pipeline
+from ._waiting import wait_until_done
 from .models.errors import RequestValidationError
+
+if TYPE_CHECKING:
+    from ._operation import Operation
 
 RequestT = TypeVar("RequestT")
 
 
 ResponseT = TypeVar("ResponseT")
+StateT = TypeVar("StateT")
 
 
 class SubClient:
@@ -21,6 +26,33 @@ class SubClient:
         """Every answer of this sub-client's operations passes here: the place for a
         sub-client to note something of it (``generation`` remembers what jobs cost)."""
         return response
+
+    def _wait_for(
+        self,
+        op: Operation[Any],
+        request: Any,
+        pick: Callable[[Any], Optional[StateT]],
+        *,
+        what: str,
+        timeout: float,
+        poll_interval: float,
+        on_progress: Optional[Callable[[StateT], None]],
+    ) -> StateT:
+        """Poll ``op`` until the job ``pick(body)`` finds is COMPLETE (``wait_until_done``),
+        each poll ending by the wait's deadline."""
+
+        def fetch(deadline: float) -> Optional[StateT]:
+            body = self._answered(self._pipeline.call(op, request, deadline=deadline)).object
+            return pick(body) if body is not None else None
+
+        return wait_until_done(
+            fetch,
+            lambda state: getattr(state, "status", None),
+            what=what,
+            timeout=timeout,
+            poll_interval=poll_interval,
+            on_progress=on_progress,
+        )
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} of {self._pipeline.server_url}>"

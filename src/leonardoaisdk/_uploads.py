@@ -113,17 +113,26 @@ def _file_name(name: str, extension: str) -> str:
 
 def send_to_slot(
     pipeline: Pipeline,
-    url: Optional[str],
-    fields: Optional[str],
     upload: Upload,
+    slot: Any,
+    what: str,
     timeout: TimeoutArg = None,
     retries: RetriesArg = None,
-) -> None:
-    """POST ``upload`` to the slot the API gave (``url`` and its JSON-encoded ``fields``)."""
-    if not url or not url.lower().startswith(("https://", "http://")):
+    *,
+    prefix: str = "",
+) -> str:
+    """POST ``upload`` to the upload slot the API gave, and return the slot's id. A slot holds
+    ``<prefix>id``, ``<prefix>url`` and ``<prefix>fields`` (a JSON-encoded string of form
+    fields); 3D model slots name them ``model_id``, ``model_url``, ``model_fields``."""
+    slot_id = getattr(slot, f"{prefix}id", None)
+    url = getattr(slot, f"{prefix}url", None)
+    if not slot_id or not isinstance(slot_id, str):
+        raise errors.ResponseValidationError(f"the API gave no {what} upload slot")
+    if not isinstance(url, str) or not url.lower().startswith(("https://", "http://")):
         raise errors.ResponseValidationError(f"the API gave no usable upload URL: {url!r}")
-    form = _form_fields(fields)
+    form = _form_fields(getattr(slot, f"{prefix}fields", None))
     pipeline.presigned_post(url, form, upload.file_name, upload.data, timeout, retries)
+    return slot_id
 
 
 def _form_fields(fields: Optional[str]) -> Dict[str, str]:

@@ -11,7 +11,7 @@ from ._operations import DATASET_OPERATIONS, DatasetOperations
 from ._pipeline import TimeoutArg
 from ._retry import RetriesArg
 from ._uploads import ImageSource, checked_image, send_to_slot
-from .models import errors, operations
+from .models import operations
 
 OPERATIONS = DATASET_OPERATIONS
 
@@ -36,7 +36,4 @@ class Dataset(DatasetOperations):
             request, dataset_id, timeout=timeout, retries=retries
         ).object
         slot = body.upload_dataset_image if body is not None else None
-        if slot is None or not slot.id:
-            raise errors.ResponseValidationError("the API gave no dataset image upload slot")
-        send_to_slot(self._pipeline, slot.url, slot.fields, upload, timeout, retries)
-        return slot.id
+        return send_to_slot(self._pipeline, upload, slot, "dataset image", timeout, retries)

@@ -20,7 +20,6 @@ from ._operations import (
 from ._pipeline import Pipeline, TimeoutArg
 from ._retry import RetriesArg
 from ._subclient import ResponseT
-from ._waiting import wait_until_done
 from .models import errors, operations
 
 if TYPE_CHECKING:  # annotations only: evaluating them would import models eagerly
@@ -64,21 +63,16 @@ class Generation(GenerationOperations):
         seconds.
         """
 
-        request = operations.GetGenerationByIDRequest(id)
-
-        def fetch(deadline: float) -> Optional[operations.GetGenerationByIDGenerations]:
-            response = self._pipeline.call(GET_GENERATION_BY_ID, request, deadline=deadline)
-            body = self._answered(response).object
-            return body.generations_by_pk if body is not None else None
-
-        return wait_until_done(
-            fetch,
-            lambda generation: generation.status,
+        found: operations.GetGenerationByIDGenerations = self._wait_for(
+            GET_GENERATION_BY_ID,
+            operations.GetGenerationByIDRequest(id),
+            lambda body: body.generations_by_pk,
             what=f"generation {id}",
             timeout=timeout,
             poll_interval=poll_interval,
             on_progress=on_progress,
         )
+        return found
 
     def wait_for_texture_generation(
         self,
@@ -93,23 +87,16 @@ class Generation(GenerationOperations):
         """Wait until texture generation ``id`` is COMPLETE, and return it; as
         ``wait_for_generation``."""
 
-        request = operations.GetGenerationsTextureIDRequest(id)
-
-        def fetch(
-            deadline: float,
-        ) -> Optional[operations.GetGenerationsTextureIDModelAssetTextureGenerations]:
-            response = self._pipeline.call(GET_GENERATIONS_TEXTURE_ID, request, deadline=deadline)
-            body = response.object
-            return body.model_asset_texture_generations_by_pk if body is not None else None
-
-        return wait_until_done(
-            fetch,
-            lambda texture: texture.status,
+        found: operations.GetGenerationsTextureIDModelAssetTextureGenerations = self._wait_for(
+            GET_GENERATIONS_TEXTURE_ID,
+            operations.GetGenerationsTextureIDRequest(id),
+            lambda body: body.model_asset_texture_generations_by_pk,
             what=f"texture generation {id}",
             timeout=timeout,
             poll_interval=poll_interval,
             on_progress=on_progress,
         )
+        return found
 
     def iter_generations_by_user_id(
         self,

@@ -11,7 +11,7 @@ from ._operations import INITIMAGE_OPERATIONS, InitImageOperations
 from ._pipeline import TimeoutArg
 from ._retry import RetriesArg
 from ._uploads import ImageSource, checked_image, send_to_slot
-from .models import errors, operations
+from .models import operations
 
 OPERATIONS = INITIMAGE_OPERATIONS
 
@@ -38,7 +38,4 @@ class InitImage(InitImageOperations):
         request = operations.UploadInitImageRequestBody(extension=upload.extension)
         body = self.upload_init_image(request, timeout=timeout, retries=retries).object
         slot = body.upload_init_image if body is not None else None
-        if slot is None or not slot.id:
-            raise errors.ResponseValidationError("the API gave no init image upload slot")
-        send_to_slot(self._pipeline, slot.url, slot.fields, upload, timeout, retries)
-        return slot.id
+        return send_to_slot(self._pipeline, upload, slot, "init image", timeout, retries)

@@ -13,8 +13,7 @@ from ._operations import GET_MODEL_BY_ID, MODEL_OPERATIONS, ModelOperations
 from ._pipeline import TimeoutArg
 from ._retry import RetriesArg
 from ._uploads import ImageSource, checked_model, send_to_slot
-from ._waiting import wait_until_done
-from .models import errors, operations
+from .models import operations
 
 OPERATIONS = MODEL_OPERATIONS
 
@@ -41,10 +40,9 @@ class Model(ModelOperations):
         )
         body = self.post_models_3d_upload(request, timeout=timeout, retries=retries).object
         slot = body.upload_model_asset if body is not None else None
-        if slot is None or not slot.model_id:
-            raise errors.ResponseValidationError("the API gave no 3D model upload slot")
-        send_to_slot(self._pipeline, slot.model_url, slot.model_fields, upload, timeout, retries)
-        return slot.model_id
+        return send_to_slot(
+            self._pipeline, upload, slot, "3D model", timeout, retries, prefix="model_"
+        )
 
     def wait_for_model(
         self,
@@ -56,18 +54,13 @@ class Model(ModelOperations):
     ) -> operations.GetModelByIDCustomModels:
         """Wait until custom model ``id`` has trained (COMPLETE) and return it; as
         ``generation.wait_for_generation`` (training takes minutes: ``timeout`` is an hour)."""
-        request = operations.GetModelByIDRequest(id)
-
-        def fetch(deadline: float) -> Optional[operations.GetModelByIDCustomModels]:
-            response = self._pipeline.call(GET_MODEL_BY_ID, request, deadline=deadline)
-            body = response.object
-            return body.custom_models_by_pk if body is not None else None
-
-        return wait_until_done(
-            fetch,
-            lambda model: model.status,
+        found: operations.GetModelByIDCustomModels = self._wait_for(
+            GET_MODEL_BY_ID,
+            operations.GetModelByIDRequest(id),
+            lambda body: body.custom_models_by_pk,
             what=f"model {id}",
             timeout=timeout,
             poll_interval=poll_interval,
             on_progress=on_progress,
         )
+        return found

@@ -7,7 +7,6 @@ from typing import Callable, Optional
 
 from . import _defaults
 from ._operations import GET_VARIATION_BY_ID, VARIATION_OPERATIONS, VariationOperations
-from ._waiting import wait_until_done
 from .models import operations
 
 OPERATIONS = VARIATION_OPERATIONS
@@ -27,18 +26,17 @@ class Variation(VariationOperations):
         """Wait until variation ``id`` (an upscale, no-background or unzoom job) is COMPLETE and
         return it, with its ``url``; as ``generation.wait_for_generation``.
         ``generation.download_images`` saves it."""
-        request = operations.GetVariationByIDRequest(id)
-
-        def fetch(deadline: float) -> Optional[operations.GeneratedImageVariationGeneric]:
-            response = self._pipeline.call(GET_VARIATION_BY_ID, request, deadline=deadline)
-            body = response.object
-            found = (body.generated_image_variation_generic if body is not None else None) or []
+        def pick(
+            body: operations.GetVariationByIDResponseBody,
+        ) -> Optional[operations.GeneratedImageVariationGeneric]:
+            found = body.generated_image_variation_generic or []
             mine = [v for v in found if v is not None and v.id in (id, None)]
             return mine[0] if mine else None
 
-        return wait_until_done(
-            fetch,
-            lambda variation: variation.status,
+        return self._wait_for(
+            GET_VARIATION_BY_ID,
+            operations.GetVariationByIDRequest(id),
+            pick,
             what=f"variation {id}",
             timeout=timeout,
             poll_interval=poll_interval,
