@@ -125,10 +125,15 @@ def docstring(op: Op) -> str:
 def method(op: Op) -> str:
     args = ["self"]
     for index, param in enumerate(op.params):
-        hint = param.hint
+        hint, default = param.hint, param.default
         if index == 0 and not op.body_is_request:
             hint = f"Union[{hint}, operations.{op.request_class}]"
-        args.append(f"{param.name}: {hint}" + (f" = {param.default}" if param.default else ""))
+        elif not op.body_is_request and not default:
+            # Required after the first: optional in the signature, so that the older call with
+            # the whole parameters object works; leaving it out otherwise is refused when the
+            # request is prepared, with the parameter's name.
+            hint, default = f"Optional[{hint}]", "None"
+        args.append(f"{param.name}: {hint}" + (f" = {default}" if default else ""))
     args += ["*", "timeout: TimeoutArg = None", "retries: RetriesArg = None"]
     signature = f"    def {op.name}(\n        " + ",\n        ".join(args) + ","
     signature += f"\n    ) -> operations.{op.response_class}:"

@@ -442,27 +442,7 @@ CASES = [
 ]
 
 LEGACY = [case for case in CASES if case.legacy is not None]
-# SDK bug: these methods type their first argument as the body *or* the parameters object, but
-# ``dataset_id`` is a required positional argument after it, so the older call style, passing
-# only the parameters object, raises TypeError (scripts/gen_clients.py should give
-# ``dataset_id`` a default of None when the body is a parameters object).
-LEGACY_BROKEN = {"upload_dataset_image", "upload_dataset_image_from_gen"}
-LEGACY_PARAMS = [
-    pytest.param(
-        case,
-        id=case.id,
-        marks=[
-            pytest.mark.xfail(
-                strict=True,
-                raises=TypeError,
-                reason="dataset_id is required even when the parameters object holds it",
-            )
-        ]
-        if case.op in LEGACY_BROKEN
-        else [],
-    )
-    for case in LEGACY
-]
+LEGACY_PARAMS = [pytest.param(case, id=case.id) for case in LEGACY]
 
 
 def test_every_operation_of_the_spec_has_a_case() -> None:

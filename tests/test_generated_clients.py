@@ -91,3 +91,13 @@ def test_each_operation_is_a_typed_method_of_its_sub_client(
         for op in getattr(_operations, group)
     }[name]
     assert f"{declared.method} {declared.path}" == route
+
+
+def test_a_required_parameter_after_the_first_is_refused_when_left_out() -> None:
+    from leonardoaisdk import errors
+    from leonardoaisdk.models import operations
+
+    s = leonardoaisdk.LeonardoAiSDK(bearer_auth="k", server_url="http://127.0.0.1:9")
+    body = operations.UploadDatasetImageRequestBody(extension="png")
+    with pytest.raises(errors.RequestValidationError, match="dataset_id"):
+        s.dataset.upload_dataset_image(body)

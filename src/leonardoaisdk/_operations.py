@@ -142,7 +142,7 @@ class DatasetOperations(SubClient):
         request_body: Union[
             operations.UploadDatasetImageRequestBody, operations.UploadDatasetImageRequest
         ],
-        dataset_id: str,
+        dataset_id: Optional[str] = None,
         *,
         timeout: TimeoutArg = None,
         retries: RetriesArg = None,
@@ -162,7 +162,7 @@ class DatasetOperations(SubClient):
             operations.UploadDatasetImageFromGenRequestBody,
             operations.UploadDatasetImageFromGenRequest,
         ],
-        dataset_id: str,
+        dataset_id: Optional[str] = None,
         *,
         timeout: TimeoutArg = None,
         retries: RetriesArg = None,
