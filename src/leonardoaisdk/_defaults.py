@@ -38,6 +38,8 @@ USER_AGENT = (
 )
 
 WAIT_TIMEOUT = 300.0
+MODEL_WAIT_TIMEOUT = 3600.0
+"""Training a custom model takes minutes, not seconds: ``wait_for_model`` waits an hour."""
 WAIT_POLL_INTERVAL = 1.0
 WAIT_POLL_BACKOFF = 1.5
 WAIT_MAX_POLL_INTERVAL = 10.0

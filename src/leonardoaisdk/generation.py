@@ -24,7 +24,9 @@ from .models import errors, operations
 
 if TYPE_CHECKING:  # annotations only: evaluating them would import models eagerly
     AnyGeneration = Union[
-        operations.GetGenerationByIDGenerations, operations.GetGenerationsByUserIDGenerations
+        operations.GetGenerationByIDGenerations,
+        operations.GetGenerationsByUserIDGenerations,
+        operations.GeneratedImageVariationGeneric,  # a variation: one file
     ]
 
 OPERATIONS = GENERATION_OPERATIONS
@@ -62,7 +64,6 @@ class Generation(GenerationOperations):
         it ends FAILED, ``errors.WaitTimeoutError`` (with ``last_state``) after ``timeout``
         seconds.
         """
-
         found: operations.GetGenerationByIDGenerations = self._wait_for(
             GET_GENERATION_BY_ID,
             operations.GetGenerationByIDRequest(id),
@@ -154,7 +155,8 @@ class Generation(GenerationOperations):
         timeout: TimeoutArg = None,
         retries: RetriesArg = None,
     ) -> List[Path]:
-        """Save every image of a COMPLETE generation into ``dest_dir`` and return the paths.
+        """Save every image of a COMPLETE generation (or the image of a COMPLETE variation, as
+        ``<id>-<kind>.<ext>``) into ``dest_dir`` and return the paths.
 
         Files are named ``<generation id>-<n>.<ext>`` (a motion video: ``-<n>-motion.mp4``),
         so downloading again replaces them; an id that is not already a safe file name (lower

@@ -48,7 +48,7 @@ class Model(ModelOperations):
         self,
         id: str,
         *,
-        timeout: float = 3600.0,
+        timeout: float = _defaults.MODEL_WAIT_TIMEOUT,
         poll_interval: float = _defaults.WAIT_POLL_INTERVAL,
         on_progress: Optional[Callable[[operations.GetModelByIDCustomModels], None]] = None,
     ) -> operations.GetModelByIDCustomModels:
