@@ -205,9 +205,8 @@ def render() -> str:
 
 
 def _formatted(source: str) -> str:
-    ruff = Path(sys.executable).with_name("ruff")
     done = subprocess.run(
-        [str(ruff), "format", "--stdin-filename", str(TARGET), "-"],
+        [sys.executable, "-m", "ruff", "format", "--stdin-filename", str(TARGET), "-"],
         input=source,
         capture_output=True,
         text=True,
