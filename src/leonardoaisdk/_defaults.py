@@ -41,9 +41,11 @@ WAIT_TIMEOUT = 300.0
 MODEL_WAIT_TIMEOUT = 3600.0
 """Training a custom model takes minutes, not seconds: ``wait_for_model`` waits an hour."""
 WAIT_POLL_INTERVAL = 1.0
-WAIT_POLL_BACKOFF = 1.5
+WAIT_ERROR_BACKOFF = 2.0
 WAIT_MAX_POLL_INTERVAL = 10.0
-"""Waiting for a job: poll after ``poll_interval`` s, then 1.5x longer each time, at most 10 s."""
+"""Waiting for a job: poll every ``poll_interval`` s (1 s), so that completion is noticed
+within about a second at one request a second; after a 5xx or a failed connection the interval
+doubles, up to 10 s, until a poll succeeds again."""
 
 LIST_PAGE_SIZE = 50
 DOWNLOAD_CHUNK_BYTES = 64 * 1024

@@ -26,10 +26,11 @@ def wait_until_done(
     ``timeout`` is a hard deadline: ``fetch`` gets it (a ``time.monotonic()`` value) and must
     end its request, retries included, by then.
 
-    Waits grow from ``poll_interval`` by 1.5x per poll up to 10 s. A 429 waits at least its
-    ``Retry-After``; 5xx answers and connection failures are ridden out until the deadline
-    (the request pipeline has already retried them). ``fetch`` may return ``None`` for a job
-    the API does not show yet.
+    Polls come every ``poll_interval`` seconds, so a job's completion is noticed within that
+    time. A 429 waits at least its ``Retry-After``; 5xx answers and connection failures are
+    ridden out until the deadline (the request pipeline has already retried them), the interval
+    doubling after each, up to 10 s. ``fetch`` may return ``None`` for a job the API does not
+    show yet.
     """
     for name, value in (("timeout", timeout), ("poll_interval", poll_interval)):
         if (
@@ -41,21 +42,26 @@ def wait_until_done(
                 f"{name} must be a positive number of seconds, at most {_defaults.MAX_TIMEOUT:g}"
             )
     deadline = time.monotonic() + timeout
-    interval = float(poll_interval)
-    cap = max(float(poll_interval), _defaults.WAIT_MAX_POLL_INTERVAL)
+    steady = float(poll_interval)
+    after_errors = steady
+    cap = max(steady, _defaults.WAIT_MAX_POLL_INTERVAL)
     last: Optional[StateT] = None
     status = "not visible yet"
     while True:
+        polled_at = time.monotonic()
         problem: Optional[errors.SDKError] = None
-        pause = interval
+        pause = steady
         try:
             state = fetch(deadline)
         except errors.RateLimitError as exc:
             problem = exc
-            pause = max(pause, exc.retry_after or 0.0)
+            pause = max(steady, exc.retry_after or 0.0)
         except (errors.ServerError, errors.APIConnectionError) as exc:
             problem = exc
+            after_errors = min(after_errors * _defaults.WAIT_ERROR_BACKOFF, cap)
+            pause = after_errors
         else:
+            after_errors = steady
             if state is not None:
                 last = state
                 status = str(status_of(state))
@@ -70,5 +76,5 @@ def wait_until_done(
             raise errors.WaitTimeoutError(
                 f"{what} was still {status} after {timeout:g} s", last_state=last
             ) from problem
-        time.sleep(min(pause, remaining))
-        interval = min(interval * _defaults.WAIT_POLL_BACKOFF, cap)
+        # Polls keep their cadence: the time a poll took counts towards the next one's wait.
+        time.sleep(max(0.0, min(polled_at + pause - time.monotonic(), remaining)))

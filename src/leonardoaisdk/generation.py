@@ -58,8 +58,10 @@ class Generation(GenerationOperations):
     ) -> operations.GetGenerationByIDGenerations:
         """Wait until generation ``id`` is COMPLETE, and return it.
 
-        Polls ``get_generation_by_id`` after ``poll_interval`` seconds, then 1.5x longer each
-        time (at most 10 s), waiting out 429s (``Retry-After``) and passing blips. Calls
+        Polls ``get_generation_by_id`` every ``poll_interval`` seconds (one request a second by
+        default), so completion is noticed within about a second; waits out 429s
+        (``Retry-After``) and rides out blips, polling less often (up to every 10 s) while the
+        API fails. ``timeout`` is a hard deadline, for every poll too. Calls
         ``on_progress(generation)`` after each poll. Raises ``errors.GenerationFailedError`` if
         it ends FAILED, ``errors.WaitTimeoutError`` (with ``last_state``) after ``timeout``
         seconds.
