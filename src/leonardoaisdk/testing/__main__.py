@@ -6,18 +6,50 @@ import argparse
 import signal
 import sys
 import threading
-from typing import Any, List, Optional
+from typing import Any, List, Optional, Tuple, Union
 
 from ._server import (
+    DEFAULT_COMPLETE_AFTER,
+    DEFAULT_CONCURRENCY_LIMIT,
     DEFAULT_MAX_BODY,
     DEFAULT_MAX_CONNECTIONS,
     DEFAULT_MAX_LOG_ENTRIES,
     DEFAULT_MAX_LOGGED_BODY,
     DEFAULT_MAX_UPLOAD,
     DEFAULT_READ_TIMEOUT,
+    DEFAULT_SEED,
     DEFAULT_UPLOAD_EXPIRES_AFTER,
     LocalLeonardo,
 )
+
+NO_LIMIT = "none"
+
+
+def seconds_or_range(text: str) -> Union[float, Tuple[float, float]]:
+    """``--complete-after``: ``1`` (seconds) or ``2-60`` (each job draws from that range)."""
+    try:
+        return float(text)
+    except ValueError:
+        pass
+    low, _, high = text.partition("-")
+    try:
+        return float(low), float(high)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is neither seconds (1.5) nor a range of seconds (2-60)"
+        ) from None
+
+
+def limit_or_none(text: str) -> Optional[int]:
+    """``--concurrency-limit``: a number of jobs, or ``none`` for no limit."""
+    if text.strip().lower() == NO_LIMIT:
+        return None
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is neither a number of jobs nor {NO_LIMIT!r}"
+        ) from None
 
 
 def main(argv: Optional[List[str]] = None) -> int:
@@ -31,7 +63,27 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--api-key", help="bearer token to accept (default: a random one)")
     parser.add_argument("--user-id", help="user id to report from GET /me (default: random)")
     parser.add_argument(
-        "--complete-after", type=float, default=1.0, help="seconds a job stays PENDING (default 1)"
+        "--complete-after",
+        type=seconds_or_range,
+        default=DEFAULT_COMPLETE_AFTER,
+        metavar="SECONDS|LOW-HIGH",
+        help="seconds a job stays PENDING, or a range each job draws its duration from, "
+        f"e.g. 2-60 (default {DEFAULT_COMPLETE_AFTER:g})",
+    )
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=DEFAULT_SEED,
+        help=f"seed of the durations drawn from a --complete-after range (default {DEFAULT_SEED})",
+    )
+    parser.add_argument(
+        "--concurrency-limit",
+        type=limit_or_none,
+        default=DEFAULT_CONCURRENCY_LIMIT,
+        metavar=f"JOBS|{NO_LIMIT}",
+        help="jobs that may be PENDING at once; one more is answered 429 "
+        f"(default {DEFAULT_CONCURRENCY_LIMIT or NO_LIMIT}; the live API's is 10; "
+        f"{NO_LIMIT}: no limit)",
     )
     parser.add_argument(
         "--read-timeout",
@@ -82,6 +134,8 @@ def main(argv: Optional[List[str]] = None) -> int:
             api_key=args.api_key,
             user_id=args.user_id,
             complete_after=args.complete_after,
+            seed=args.seed,
+            concurrency_limit=args.concurrency_limit,
             read_timeout=args.read_timeout,
             max_body=args.max_body,
             max_log_entries=args.max_log_entries,

@@ -14,7 +14,7 @@ import re
 from typing import Any, Callable, Dict, List, Optional, Pattern, Tuple, TypeVar
 
 from ._records import Records
-from ._state import Store
+from ._state import ConcurrencyLimitReached, Store
 from ._uploads import Uploads
 from ._validate import Body, Invalid, query_int
 
@@ -130,6 +130,8 @@ class Api:
             return error_reply(400, exc.message, ERROR_CODES[400], exc.path)
         except NotFound as exc:
             return error_reply(404, str(exc), ERROR_CODES[404])
+        except ConcurrencyLimitReached as exc:
+            return error_reply(429, str(exc), ERROR_CODES[429])
 
     def _authenticate(self, header: Optional[str]) -> Optional[Reply]:
         if not header:

@@ -30,7 +30,8 @@ def me(api: Api, request: Request) -> Reply:
                     "subscriptionTokens": 8500,
                     "subscriptionGptTokens": 5000,
                     "subscriptionModelTokens": 10,
-                    "apiConcurrencySlots": 10,
+                    # null when the server has no limit
+                    "apiConcurrencySlots": api.store.concurrency_limit,
                 }
             ]
         },

@@ -15,7 +15,7 @@ from urllib.parse import parse_qsl, urlsplit
 from . import _api, _png, _routes
 from ._faults import Fault, FaultRegistry
 from ._records import Records
-from ._state import COMPLETE, FAILED, Store
+from ._state import COMPLETE, FAILED, CompleteAfter, Store
 from ._transport import Handler, Limits, Server, logger
 from ._uploads import BUCKET_PATH, FORM_OVERHEAD, IMAGE_EXTENSIONS, MODEL_EXTENSIONS, Uploads
 
@@ -26,6 +26,10 @@ DEFAULT_READ_TIMEOUT = 10.0
 DEFAULT_MAX_CONNECTIONS = 256
 DEFAULT_MAX_UPLOAD = 8 * 1024 * 1024
 DEFAULT_UPLOAD_EXPIRES_AFTER = 120.0  # Leonardo's presigned URLs last about 2 minutes
+DEFAULT_COMPLETE_AFTER = 1.0
+# No limit by default (the live API's default is 10 concurrent image jobs per account).
+DEFAULT_CONCURRENCY_LIMIT: Optional[int] = None
+DEFAULT_SEED = 0
 STOP_TIMEOUT = 5.0
 ONE_TRIANGLE_OBJ = b"# one triangle\nv 0 0 0\nv 1 0 0\nv 0 1 0\nf 1 2 3\n"
 
@@ -72,7 +76,16 @@ class LocalLeonardo:
         port: the port to listen on; ``0`` picks a free one.
         api_key: the bearer token it accepts; a random one by default.
         user_id: the id ``GET /me`` reports and generations are listed under.
-        complete_after: seconds a job stays ``PENDING`` before it is ``COMPLETE``.
+        complete_after: seconds a job stays ``PENDING`` before it is ``COMPLETE``; or a
+            ``(low, high)`` range, from which each job draws its own duration uniformly.
+            ``0`` completes every job at once.
+        seed: seeds the draws from a ``complete_after`` range, so a run that creates the
+            same jobs in the same order gets the same durations.
+        concurrency_limit: how many jobs of a pool may be ``PENDING`` at once: image jobs
+            (generations, motion and variations) share one pool, texture jobs have their
+            own; model trainings are not limited. A create beyond it answers ``429``
+            (``rate-limited``) and creates nothing. ``GET /me`` reports it as
+            ``apiConcurrencySlots``. ``None``: no limit.
         max_log_entries: how many requests :attr:`request_log` keeps; the oldest go first.
         max_logged_body: bytes of each request body the log keeps (the rest is dropped;
             :attr:`RecordedRequest.body_length` keeps the true length).
@@ -102,7 +115,9 @@ class LocalLeonardo:
         port: int = 0,
         api_key: Optional[str] = None,
         user_id: Optional[str] = None,
-        complete_after: float = 1.0,
+        complete_after: CompleteAfter = DEFAULT_COMPLETE_AFTER,
+        seed: int = DEFAULT_SEED,
+        concurrency_limit: Optional[int] = DEFAULT_CONCURRENCY_LIMIT,
         max_log_entries: int = DEFAULT_MAX_LOG_ENTRIES,
         max_logged_body: int = DEFAULT_MAX_LOGGED_BODY,
         max_body: int = DEFAULT_MAX_BODY,
@@ -126,7 +141,7 @@ class LocalLeonardo:
         self.user_id = user_id or str(uuid.uuid4())
         self._host = host
         self._port = port
-        self._store = Store(complete_after)
+        self._store = Store(complete_after, seed=seed, concurrency_limit=concurrency_limit)
         self._uploads = Uploads(upload_expires_after, max_upload, clock)
         self._api = _api.Api(self._store, Records(), self._uploads, self.api_key, self.user_id)
         self._faults = FaultRegistry()
@@ -200,6 +215,11 @@ class LocalLeonardo:
     # --- what tests use ------------------------------------------------------------------------
 
     @property
+    def concurrency_limit(self) -> Optional[int]:
+        """How many jobs of a pool may be ``PENDING`` at once (``None``: no limit)."""
+        return self._store.concurrency_limit
+
+    @property
     def routes(self) -> List[str]:
         """The route names ``inject`` accepts, e.g. ``"GET /generations/{id}"``."""
         return [r.key for r in _routes.all_routes()]
@@ -257,6 +277,18 @@ class LocalLeonardo:
     def fail(self, job_id: str) -> None:
         """Make a job (generation, texture, variation or model training) end in ``FAILED``."""
         self._store.force(job_id, FAILED)
+
+    def completes_at(self, job_id: str) -> float:
+        """When a job stops (or stopped) being ``PENDING``, in :func:`time.monotonic` terms:
+        its creation plus its duration, or the moment :meth:`complete` / :meth:`fail` ended
+        it, if that was earlier. ``KeyError`` for an unknown id."""
+        return self._store.timing(job_id)[1]
+
+    def duration(self, job_id: str) -> float:
+        """The seconds a job was drawn to stay ``PENDING`` (from ``complete_after``), whether
+        or not :meth:`complete` / :meth:`fail` ended it sooner. ``KeyError`` for an unknown
+        id."""
+        return self._store.timing(job_id)[0]
 
     def add_init_image(self, data: Optional[bytes] = None, *, extension: str = "png") -> str:
         """An init image already uploaded (``data``, or a small PNG): its id, usable as

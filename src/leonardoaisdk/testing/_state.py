@@ -1,21 +1,37 @@
 """The local server's jobs: generations (image and motion), textures, variations, model trainings.
 
-A job is ``PENDING`` until ``complete_after`` seconds have passed since it was created, then
+Each job draws its duration when it is created: ``complete_after`` seconds, or a uniform draw
+from a ``(low, high)`` range made with a seeded generator, so the n-th job of a run always gets
+the same duration. A job is ``PENDING`` until its duration has passed since it was created, then
 ``COMPLETE`` (or whatever :meth:`Store.force` set). Status is computed when read, so no
 background thread is needed. All access goes through one lock.
+
+The live API limits how many jobs an account runs at once (10 image jobs, 10 3D jobs by
+default). ``concurrency_limit`` mirrors that: a create that would make more jobs of one pool
+``PENDING`` at once is refused (:class:`ConcurrencyLimitReached`) and creates nothing.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime
+import math
+import random
 import threading
 import time
 import uuid
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Set, Tuple, Union
 
 PENDING, COMPLETE, FAILED = "PENDING", "COMPLETE", "FAILED"
 TEXTURE_TYPES = ("ALBEDO", "NORMAL", "ROUGHNESS", "DISPLACEMENT")
+
+# Seconds, or a (low, high) range each job's duration is drawn from.
+CompleteAfter = Union[float, Tuple[float, float]]
+
+# Which concurrency pool each kind of job takes a slot of. The live API counts image jobs
+# (generations, motion, upscale/nobg/unzoom variations) and 3D jobs (textures) separately, with
+# the same default of 10; model trainings have their own, smaller limit, which is not modelled.
+CONCURRENCY_POOLS = {"image": "image", "motion": "image", "variation": "image", "texture": "3D"}
 
 
 def now_iso() -> str:
@@ -28,12 +44,17 @@ class Job:
     kind: str  # "image", "motion", "texture", "variation" or "model"
     owner: str  # user id; model asset id for textures; source image id for variations
     sequence: int
-    ready_at: float
+    started_at: float  # time.monotonic() at creation
+    duration: float  # seconds it stays PENDING unless forced
     params: Dict[str, Any]
     image_ids: List[str]
     cost: int
     created_at: str = dataclasses.field(default_factory=now_iso)
     forced_status: Optional[str] = None
+    ready_at: float = dataclasses.field(init=False)  # when it stops being PENDING
+
+    def __post_init__(self) -> None:
+        self.ready_at = self.started_at + self.duration
 
     def status(self, now: float) -> str:
         if self.forced_status is not None:
@@ -41,29 +62,88 @@ class Job:
         return COMPLETE if now >= self.ready_at else PENDING
 
 
+class ConcurrencyLimitReached(Exception):
+    def __init__(self, pool: str, limit: int) -> None:
+        super().__init__(
+            f"concurrency limit reached: {limit} {pool} jobs are already PENDING; "
+            "wait for one to finish"
+        )
+
+
+def durations(complete_after: CompleteAfter) -> Tuple[float, float]:
+    """``complete_after`` as a checked ``(low, high)`` range (a fixed time is ``(t, t)``)."""
+    if isinstance(complete_after, (int, float)):
+        low = high = float(complete_after)
+    else:
+        try:
+            low, high = (float(bound) for bound in complete_after)
+        except (TypeError, ValueError):
+            raise ValueError(
+                "complete_after must be a number of seconds or a (low, high) pair"
+            ) from None
+    if not (math.isfinite(low) and math.isfinite(high) and 0 <= low <= high):
+        raise ValueError("complete_after must be finite, not negative, and low <= high")
+    return low, high
+
+
 class Store:
-    def __init__(self, complete_after: float) -> None:
-        self.complete_after = complete_after
+    def __init__(
+        self, complete_after: CompleteAfter, *, seed: int = 0, concurrency_limit: Optional[int]
+    ) -> None:
+        self.shortest, self.longest = durations(complete_after)
+        if concurrency_limit is not None and concurrency_limit < 1:
+            raise ValueError("concurrency_limit must be at least 1, or None for no limit")
+        self.concurrency_limit = concurrency_limit
+        self._random = random.Random(seed)
         self._lock = threading.Lock()
         self._jobs: Dict[str, Job] = {}
         self._images: Dict[str, Tuple[str, int]] = {}  # image id -> (job id, index)
         self._variations: Dict[str, List[str]] = {}  # source image id -> variation job ids
+        # Only the jobs that were PENDING when last looked at, per pool: pruning them on each
+        # create keeps the check O(limit) however many jobs the run has made.
+        self._pending: Dict[str, Set[str]] = {}
         self._sequence = 0
 
+    def _draw_duration(self) -> float:
+        if self.shortest == self.longest:
+            return self.shortest
+        return self._random.uniform(self.shortest, self.longest)
+
+    def _take_slot(self, pool: Optional[str], now: float) -> None:
+        """Refuse a new job of ``pool`` if its PENDING jobs already fill the limit."""
+        if pool is None or self.concurrency_limit is None:
+            return
+        pending = {
+            j
+            for j in self._pending.get(pool, ())
+            if j in self._jobs and self._jobs[j].status(now) == PENDING
+        }
+        self._pending[pool] = pending
+        if len(pending) >= self.concurrency_limit:
+            raise ConcurrencyLimitReached(pool, self.concurrency_limit)
+
     def add(self, kind: str, owner: str, params: Dict[str, Any], images: int, cost: int) -> Job:
+        """A new job, or :class:`ConcurrencyLimitReached` (and nothing created)."""
+        pool = CONCURRENCY_POOLS.get(kind)
         with self._lock:
+            now = time.monotonic()
+            self._take_slot(pool, now)
             self._sequence += 1
             job = Job(
                 id=str(uuid.uuid4()),
                 kind=kind,
                 owner=owner,
                 sequence=self._sequence,
-                ready_at=time.monotonic() + self.complete_after,
+                started_at=now,
+                duration=self._draw_duration(),
                 params=params,
                 image_ids=[str(uuid.uuid4()) for _ in range(images)],
                 cost=cost,
             )
             self._jobs[job.id] = job
+            # With complete_after=0 a job is done at once and holds no slot.
+            if pool is not None and self.concurrency_limit is not None and job.duration > 0:
+                self._pending[pool].add(job.id)
             for index, image_id in enumerate(job.image_ids):
                 self._images[image_id] = (job.id, index)
             if kind == "variation":
@@ -119,11 +199,23 @@ class Store:
         return job, found[1]
 
     def force(self, job_id: str, status: str) -> None:
+        """End a job now with ``status`` (its slot is free from this moment)."""
         with self._lock:
-            job = self._jobs.get(job_id)
-            if job is None:
-                raise KeyError(f"no job {job_id!r} on this server")
+            job = self._job(job_id)
             job.forced_status = status
+            job.ready_at = min(job.ready_at, time.monotonic())
+
+    def timing(self, job_id: str) -> Tuple[float, float]:
+        """A job's drawn duration, and the monotonic time it stops (or stopped) being PENDING."""
+        with self._lock:
+            job = self._job(job_id)
+            return job.duration, job.ready_at
+
+    def _job(self, job_id: str) -> Job:
+        job = self._jobs.get(job_id)
+        if job is None:
+            raise KeyError(f"no job {job_id!r} on this server")
+        return job
 
 
 def generation_json(
