@@ -371,6 +371,7 @@ def test_garbage_never_takes_the_server_down(server: LocalLeonardo, client: Clie
     assert client.call("GET", "/me").status_code == 200
 
 
+@pytest.mark.leonardo(complete_after=0.2, concurrency_limit=None)  # 64 jobs pending at once
 def test_serves_many_threads_at_once(client: Client, server: LocalLeonardo) -> None:
     def work(n: int) -> Optional[str]:
         own = Client(server)

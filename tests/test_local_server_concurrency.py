@@ -73,7 +73,8 @@ def slots(server: LocalLeonardo) -> Any:
 
 
 def test_the_eleventh_pending_generation_is_refused_with_429_and_creates_nothing() -> None:
-    with LocalLeonardo(complete_after=LONG, concurrency_limit=10) as server:
+    with LocalLeonardo(complete_after=LONG) as server:
+        assert server.concurrency_limit == 10  # the live API's default
         ids = [created_id(create(server, f"job {n}")) for n in range(10)]
         refused = create(server, "one too many")
         assert_rate_limited(refused)
@@ -108,8 +109,8 @@ def test_a_slot_frees_when_the_job_completes_by_itself() -> None:
 
 
 def test_me_reports_the_limit_as_api_concurrency_slots() -> None:
-    with LocalLeonardo(concurrency_limit=10) as ten, LocalLeonardo(concurrency_limit=3) as three:
-        assert slots(ten) == 10
+    with LocalLeonardo() as default, LocalLeonardo(concurrency_limit=3) as three:
+        assert slots(default) == 10
         assert slots(three) == 3
     with LocalLeonardo(concurrency_limit=None) as unlimited:
         assert unlimited.concurrency_limit is None

@@ -27,8 +27,7 @@ DEFAULT_MAX_CONNECTIONS = 256
 DEFAULT_MAX_UPLOAD = 8 * 1024 * 1024
 DEFAULT_UPLOAD_EXPIRES_AFTER = 120.0  # Leonardo's presigned URLs last about 2 minutes
 DEFAULT_COMPLETE_AFTER = 1.0
-# No limit by default (the live API's default is 10 concurrent image jobs per account).
-DEFAULT_CONCURRENCY_LIMIT: Optional[int] = None
+DEFAULT_CONCURRENCY_LIMIT = 10  # the live API's default: 10 concurrent image jobs per account
 DEFAULT_SEED = 0
 STOP_TIMEOUT = 5.0
 ONE_TRIANGLE_OBJ = b"# one triangle\nv 0 0 0\nv 1 0 0\nv 0 1 0\nf 1 2 3\n"
