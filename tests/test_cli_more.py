@@ -3,6 +3,7 @@ a subprocess against LocalLeonardo."""
 
 from __future__ import annotations
 
+import os
 import struct
 from pathlib import Path
 
@@ -90,3 +91,51 @@ def test_models_lists_the_platform_models(server: LocalLeonardo) -> None:
     assert default_model in text
     listed = as_json(run(server, "--json", "models"))
     assert any(m["id"] == default_model for m in listed) and all("name" in m for m in listed)
+
+
+def batch_file(tmp_path: Path) -> Path:
+    prompts = tmp_path / "prompts.txt"
+    prompts.write_text(
+        "a fox\n# a comment\n\na heron\n"
+        '{"prompt": "a lighthouse", "num_images": 2, "width": 256, "height": 256}\n'
+    )
+    return prompts
+
+
+def test_batch_runs_every_prompt_and_sums_up(server: LocalLeonardo, tmp_path: Path) -> None:
+    report = as_json(
+        run(server, "--json", "batch", str(batch_file(tmp_path)), "--out", str(tmp_path / "o"))
+    )
+    assert [r["prompt"] for r in report] == ["a fox", "a heron", "a lighthouse"]
+    assert all(r["generationId"] and "error" not in r for r in report)
+    assert len(report[2]["files"]) == 2 and all(Path(f).exists() for f in report[2]["files"])
+    text = ok(run(server, "batch", str(batch_file(tmp_path)), "--concurrency", "2"))
+    assert text.strip().splitlines()[-1].startswith("3 of 3 complete, 0 failed, ")
+
+
+def test_batch_exits_1_when_a_job_failed(server: LocalLeonardo, tmp_path: Path) -> None:
+    server.inject("POST /generations", status=400, times=1)
+    result = run(server, "batch", str(batch_file(tmp_path)), "--concurrency", "1")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    lines = result.stdout.strip().splitlines()
+    assert lines[0].startswith("failed") and lines[-1].startswith("2 of 3 complete, 1 failed")
+
+
+def test_batch_refuses_a_bad_line_before_any_request(server: LocalLeonardo, tmp_path: Path) -> None:
+    prompts = tmp_path / "prompts.txt"
+    prompts.write_text('a fox\n{"prompt": 5}\n')
+    before = len(server.request_log)
+    one_line_error(run(server, "batch", str(prompts)), "prompts.txt:2")
+    assert len(server.request_log) == before
+
+
+def test_batch_shows_a_progress_bar_on_a_terminal(server: LocalLeonardo, tmp_path: Path) -> None:
+    from .test_cli import LEONARDO, _run_with_terminal_stderr
+
+    terminal = _run_with_terminal_stderr(
+        [LEONARDO, "batch", str(batch_file(tmp_path)), "--server-url", server.url],
+        {**os.environ, "LEONARDO_API_KEY": server.api_key},
+    )
+    assert "0/3 [" in terminal and "job/s" in terminal  # tqdm's counter and unit
+    assert " ok]" in terminal  # a job ended: the bar moved on
+    assert terminal.endswith("\r")  # cleared at the end (leave=False)

@@ -105,5 +105,9 @@ def test_token_echoed_by_the_server_never_reaches_str_repr_or_body(
 
 def test_every_error_is_an_sdk_error() -> None:
     for name in errors.__all__:
+        if name == "BatchInterrupted":  # Ctrl+C, not an error: it must stop the program
+            assert issubclass(errors.BatchInterrupted, KeyboardInterrupt)
+            assert not issubclass(errors.BatchInterrupted, Exception)
+            continue
         assert issubclass(getattr(errors, name), errors.SDKError)
     assert leonardoaisdk.errors.SDKError is leonardoaisdk.models.errors.SDKError

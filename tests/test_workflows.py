@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import os
+import statistics
 import struct
 import time
 from pathlib import Path
@@ -73,9 +74,10 @@ def test_wait_polls_at_a_steady_cadence_and_never_busy_loops(
     times = poll_times(server)
     gaps = [b - a for a, b in zip(times, times[1:])]
     # 0.6 s of PENDING polled every 0.05 s: about 12 polls, each gap one interval, not a spin
-    # and not a growing backoff (which would notice completion late).
-    assert 8 <= len(times) <= 16
-    assert all(0.045 <= gap <= 0.1 for gap in gaps)
+    # and not a growing backoff (x1.5 from 0.05 s would make 5 polls, its last gap 0.25 s).
+    assert 7 <= len(times) <= 16
+    assert all(gap >= 0.045 for gap in gaps)
+    assert statistics.median(gaps) <= 0.08
 
 
 def test_wait_polls_less_often_while_the_api_fails(
@@ -251,10 +253,11 @@ def test_an_interrupted_download_leaves_no_partial_file(
 ) -> None:
     generation_id = start(sdk)
     generation = sdk.generation.wait_for_generation(generation_id, poll_interval=0.05)
-    server.inject(CDN, times=3, truncate=True)  # every attempt for the first image is cut short
+    server.inject(CDN, times=100, truncate=True)  # every attempt of every image is cut short
     with pytest.raises(errors.APIConnectionError):
         sdk.generation.download_images(generation, tmp_path)
     assert os.listdir(tmp_path) == []
+    server.clear_faults()
 
     original = requests.Response.iter_content
 

@@ -47,8 +47,18 @@ WAIT_MAX_POLL_INTERVAL = 10.0
 within about a second at one request a second; after a 5xx or a failed connection the interval
 doubles, up to 10 s, until a poll succeeds again."""
 
+BATCH_CONCURRENCY = 10
+"""Jobs in flight in ``generate_many`` when ``GET /me`` reports no ``apiConcurrencySlots`` (the
+API's default for image jobs)."""
+BATCH_POLL_INTERVAL = 0.1
+"""A batch's tick: one listing request covers all its jobs in flight, so it can look ten times
+a second (noticing a finished job within 0.1 s, to start the next) and, with ten jobs in
+flight, still make no more requests per job than a single wait."""
+
 LIST_PAGE_SIZE = 50
 DOWNLOAD_CHUNK_BYTES = 64 * 1024
+DOWNLOAD_PARALLEL = 8
+"""Files of one generation fetched at once by ``download_images`` (a generation has up to 8)."""
 
 MAX_RESPONSE_BYTES = 32 * 1024 * 1024
 """An API answer larger than this (counted after decompression) is refused, unread:

@@ -11,6 +11,18 @@ from .models import errors
 StateT = TypeVar("StateT")
 
 
+def check_wait_options(timeout: float, poll_interval: float) -> None:
+    for name, value in (("timeout", timeout), ("poll_interval", poll_interval)):
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, (int, float))
+            or not 0 < value <= _defaults.MAX_TIMEOUT
+        ):
+            raise errors.RequestValidationError(
+                f"{name} must be a positive number of seconds, at most {_defaults.MAX_TIMEOUT:g}"
+            )
+
+
 def wait_until_done(
     fetch: Callable[[float], Optional[StateT]],
     status_of: Callable[[StateT], object],
@@ -32,15 +44,7 @@ def wait_until_done(
     doubling after each, up to 10 s. ``fetch`` may return ``None`` for a job the API does not
     show yet.
     """
-    for name, value in (("timeout", timeout), ("poll_interval", poll_interval)):
-        if (
-            isinstance(value, bool)
-            or not isinstance(value, (int, float))
-            or not 0 < value <= _defaults.MAX_TIMEOUT
-        ):
-            raise errors.RequestValidationError(
-                f"{name} must be a positive number of seconds, at most {_defaults.MAX_TIMEOUT:g}"
-            )
+    check_wait_options(timeout, poll_interval)
     deadline = time.monotonic() + timeout
     steady = float(poll_interval)
     after_errors = steady

@@ -98,6 +98,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     command("models", "list the platform models")
 
+    batch = command("batch", "run many generations at once, at the account's concurrency")
+    batch.add_argument(
+        "prompts", type=Path, help="a file: one prompt per line, or JSON lines of request fields"
+    )
+    batch.add_argument("--concurrency", type=int, help="jobs at once (default: the account's)")
+    batch.add_argument("--out", type=Path, help="save every job's images here")
+    batch.add_argument("--timeout", type=float, default=_defaults.WAIT_TIMEOUT, help="per job, s")
+
     serve = command("serve", "run the local Leonardo server until interrupted")
     serve.add_argument("--port", type=int, default=8765)
     serve.add_argument("--complete-after", type=float, default=1.0)
@@ -416,6 +424,96 @@ def cmd_models(args: argparse.Namespace, out: Output) -> None:
         out.data([_as_json(m) for m in models])
 
 
+def _batch_requests(path: Path) -> List[Any]:
+    from .models import operations
+
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise errors.RequestValidationError(f"cannot read {path}: {exc}") from None
+    requests: List[Any] = []
+    for number, line in enumerate(lines, 1):
+        text = line.strip()
+        if not text or text.startswith("#"):
+            continue
+        if not text.startswith("{"):
+            requests.append(operations.CreateGenerationRequestBody(prompt=text))
+            continue
+        try:
+            fields = json.loads(text)
+            if not isinstance(fields, dict):
+                raise ValueError("not a JSON object")
+            requests.append(operations.CreateGenerationRequestBody.from_dict(fields))
+        except (ValueError, errors.SDKError) as exc:
+            raise errors.RequestValidationError(f"{path}:{number}: {exc}") from None
+    if not requests:
+        raise errors.RequestValidationError(f"{path} holds no prompt")
+    return requests
+
+
+def cmd_batch(args: argparse.Namespace, out: Output) -> None:
+    requests = _batch_requests(args.prompts)
+    sdk = _sdk(args)
+    bar = _progress_bar(len(requests), out)
+    started = time.monotonic()
+
+    def progress(done: int, total: int, result: Any) -> None:
+        if bar is not None:
+            bar.set_postfix_str(f"{result.generation_id or '-'} {'ok' if result.ok else 'failed'}")
+            bar.update(1)
+
+    try:
+        results = sdk.generation.generate_many(
+            requests, concurrency=args.concurrency, timeout=args.timeout, on_progress=progress
+        )
+    finally:
+        if bar is not None:
+            bar.close()
+    report = []
+    for index, result in enumerate(results):
+        entry: Dict[str, Any] = {"index": index, "prompt": result.request.prompt}
+        entry["generationId"] = result.generation_id
+        if result.ok:
+            if args.out is not None:
+                entry["files"] = _save(sdk, result.generation, args.out, out)
+            out.line(f"ok      {_known(result.generation_id)}  {_known(result.request.prompt)}")
+        else:
+            entry["error"] = str(result.error)
+            out.line(f"failed  {_known(result.generation_id)}  {result.error}")
+        report.append(entry)
+    failed = sum(1 for r in results if not r.ok)
+    seconds = time.monotonic() - started
+    complete = len(results) - failed
+    out.line(f"{complete} of {len(results)} complete, {failed} failed, {seconds:.1f} s")
+    out.data(report)
+    if failed:
+        raise _BatchFailed(failed)
+
+
+class _BatchFailed(Exception):
+    """Some jobs of a batch failed: already reported job by job; exit status 1."""
+
+
+def _progress_bar(total: int, out: Output) -> Any:
+    """A tqdm bar on a terminal (stderr), else none: scripts and pipes get the summary only."""
+    if out.as_json or not out.err.isatty():
+        return None
+    import shutil
+
+    from tqdm import tqdm  # type: ignore[import-untyped]
+
+    # A terminal that reports no size (0 x 0) would hide the bar: fall back to 80 x 24.
+    size = shutil.get_terminal_size((80, 24))
+    return tqdm(
+        total=total,
+        unit="job",
+        file=out.err,
+        leave=False,
+        ncols=size.columns or 80,
+        nrows=size.lines or 24,
+    )
+
+
 def cmd_serve(args: argparse.Namespace, out: Output) -> None:
     from .testing.__main__ import main as serve
 
@@ -435,6 +533,7 @@ COMMANDS: Dict[str, Callable[[argparse.Namespace, Output], None]] = {
     "upload": cmd_upload,
     "upscale": cmd_upscale,
     "models": cmd_models,
+    "batch": cmd_batch,
     "serve": cmd_serve,
 }
 
@@ -455,6 +554,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     try:
         COMMANDS[args.command](args, out)
         out.out.flush()  # here, not at exit, so that a closed pipe is caught below
+    except _BatchFailed:
+        out.out.flush()
+        return EXIT_ERROR
     except errors.SDKError as exc:  # the one place an SDK error becomes the CLI's error line
         out.end_progress()
         out.error(f"{type(exc).__name__}: {exc}")
@@ -465,6 +567,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         with contextlib.suppress(OSError, ValueError):
             os.dup2(os.open(os.devnull, os.O_WRONLY), out.out.fileno())
         return EXIT_ERROR
+    except errors.BatchInterrupted as exc:
+        out.end_progress()
+        created = ", ".join(exc.created_ids) or "none"
+        print(f"leonardo: interrupted; generations already created: {created}", file=sys.stderr)
+        return EXIT_INTERRUPTED
     except KeyboardInterrupt:
         out.end_progress()
         print("leonardo: interrupted", file=sys.stderr)

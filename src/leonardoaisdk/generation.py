@@ -4,22 +4,27 @@ from __future__ import annotations
 
 import datetime
 import os
+import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterator, List, Optional, Union
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, List, Optional, Union
 
 from . import _defaults
+from ._batch import Batch, BatchResult
 from ._codec import parse_timestamp
 from ._costs import CostMemo
 from ._download import checked_folder, download_generation
 from ._operations import (
+    CREATE_GENERATION,
     GENERATION_OPERATIONS,
     GET_GENERATION_BY_ID,
     GET_GENERATIONS_TEXTURE_ID,
+    GET_USER_SELF,
     GenerationOperations,
 )
 from ._pipeline import Pipeline, TimeoutArg
 from ._retry import RetriesArg
 from ._subclient import ResponseT
+from ._waiting import check_wait_options
 from .models import errors, operations
 
 if TYPE_CHECKING:  # annotations only: evaluating them would import models eagerly
@@ -76,6 +81,91 @@ class Generation(GenerationOperations):
             on_progress=on_progress,
         )
         return found
+
+    def create_and_wait(
+        self,
+        request: operations.CreateGenerationRequestBody,
+        *,
+        timeout: float = _defaults.WAIT_TIMEOUT,
+        poll_interval: float = _defaults.WAIT_POLL_INTERVAL,
+        on_progress: Optional[Callable[[operations.GetGenerationByIDGenerations], None]] = None,
+    ) -> operations.GetGenerationByIDGenerations:
+        """Create a generation and wait until it is COMPLETE; return it.
+
+        ``timeout`` covers both. The create is a POST, never repeated once it may have reached
+        the API (see the retry rules); the wait is ``wait_for_generation``'s.
+        """
+        check_wait_options(timeout, poll_interval)
+        deadline = time.monotonic() + timeout
+        created = self._answered(self._pipeline.call(CREATE_GENERATION, request, deadline=deadline))
+        job = created.object.sd_generation_job if created.object is not None else None
+        if job is None or not job.generation_id:
+            raise errors.ResponseValidationError(
+                "POST /generations answered without a generation id; the job may have started"
+            )
+        return self.wait_for_generation(
+            job.generation_id,
+            timeout=max(deadline - time.monotonic(), 0.001),
+            poll_interval=poll_interval,
+            on_progress=on_progress,
+        )
+
+    def generate_many(
+        self,
+        requests: Iterable[operations.CreateGenerationRequestBody],
+        *,
+        concurrency: Optional[int] = None,
+        timeout: float = _defaults.WAIT_TIMEOUT,
+        on_progress: Optional[Callable[[int, int, BatchResult], None]] = None,
+    ) -> List[BatchResult]:
+        """Run many generations at the account's concurrency; one result per request, in order.
+
+        At most ``concurrency`` jobs are in flight (default: ``apiConcurrencySlots`` from
+        ``GET /me``, else 10); the next starts as soon as one ends. One listing of the user's
+        newest generations per tick polls every job in flight. A 429 on a create waits its
+        ``Retry-After`` and tries again (the job was not created); any other failure of a job
+        is its result's ``error`` and the batch goes on; a job still not done ``timeout``
+        seconds after it started gets a ``WaitTimeoutError``. ``on_progress(done, total,
+        result)`` runs as each job ends. Ctrl+C starts no further job and raises
+        ``errors.BatchInterrupted`` holding the results so far and every id already created.
+        """
+        batch_requests = list(requests)
+        request_type = operations.CreateGenerationRequestBody
+        for index, request in enumerate(batch_requests):
+            if not isinstance(request, request_type):
+                raise errors.RequestValidationError(
+                    f"requests[{index}] must be a {request_type.__name__}, "
+                    f"not {type(request).__name__}"
+                )
+        if concurrency is not None and (
+            isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1
+        ):
+            raise errors.RequestValidationError(
+                f"concurrency must be a positive int, not {concurrency!r}"
+            )
+        check_wait_options(timeout, _defaults.BATCH_POLL_INTERVAL)
+        if not batch_requests:
+            return []
+        me = self._user_details()
+        slots = getattr(me, "api_concurrency_slots", None)
+        user = getattr(me, "user", None)
+        user_id = getattr(user, "id", None)
+        if not user_id:
+            raise errors.ResponseValidationError("GET /me answered without the user's id")
+        chosen = concurrency or (slots if isinstance(slots, int) and slots > 0 else None)
+        return Batch(
+            self,
+            batch_requests,
+            concurrency=chosen or _defaults.BATCH_CONCURRENCY,
+            user_id=user_id,
+            timeout=timeout,
+            on_progress=on_progress,
+        ).run()
+
+    def _user_details(self) -> Any:
+        response = self._pipeline.call(GET_USER_SELF, operations.GetUserSelfRequest())
+        details = (response.object.user_details if response.object is not None else None) or []
+        return next((d for d in details if d is not None), None)
 
     def wait_for_texture_generation(
         self,

@@ -28,6 +28,7 @@ __all__ = [
     "ResponseValidationError",
     "GenerationFailedError",
     "WaitTimeoutError",
+    "BatchInterrupted",
 ]
 
 
@@ -141,3 +142,15 @@ class WaitTimeoutError(SDKError):
     def __init__(self, message: str, *, last_state: Any = None) -> None:
         super().__init__(message)
         self.last_state = last_state
+
+
+class BatchInterrupted(KeyboardInterrupt):
+    """Ctrl+C during ``generate_many``: no further job was started. ``results`` holds one entry
+    per request as far as it got (unfinished ones have neither ``generation`` nor ``error``),
+    ``created_ids`` every generation already created, so none goes unreported. A
+    ``KeyboardInterrupt``, so that an interrupted program still stops."""
+
+    def __init__(self, results: Any, created_ids: Any) -> None:
+        super().__init__(f"batch interrupted after creating {len(created_ids)} generations")
+        self.results = results
+        self.created_ids = created_ids
