@@ -46,7 +46,7 @@ def _throughput(call: Callable[[], Any], calls_per_thread: int) -> float:
     return THREADS * calls_per_thread / (time.perf_counter() - began)
 
 
-def run(rounds: int = 5, calls_per_thread: int = 15) -> Dict[str, float]:
+def run(rounds: int = 9, calls_per_thread: int = 15) -> Dict[str, float]:
     with serving() as (url, _):
         s = leonardoaisdk.LeonardoAiSDK(
             bearer_auth="bench-key", server_url=url, retry_config="none"

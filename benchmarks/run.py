@@ -10,13 +10,20 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks import bench_decode, bench_import, bench_server, bench_threads
+from benchmarks import (
+    bench_decode,
+    bench_import,
+    bench_server,
+    bench_threads,
+    bench_time_to_result,
+)
 
 BENCHMARKS = (
     ("one call", bench_decode),
     ("16 threads", bench_threads),
     ("start-up", bench_import),
     ("local server", bench_server),
+    ("time to result", bench_time_to_result),
 )
 
 
