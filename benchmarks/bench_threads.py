@@ -1,13 +1,13 @@
 """16 threads sharing one SDK vs 16 threads sharing one raw ``requests.Session``, each thread
 GETting and decoding the page of 50 generations: throughput (pages per second) of the SDK as
-a share of raw throughput. Target: >= 0.75x. The two sides alternate in rounds, against the
-same server in another process.
+a share of raw throughput, each side's best of 15 rounds (as timeit takes the fastest run).
+Target: >= 0.75x. The two sides alternate in rounds, each going first every other round,
+against the same server in another process.
 """
 
 from __future__ import annotations
 
 import json
-import statistics
 import sys
 import threading
 import time
@@ -46,7 +46,7 @@ def _throughput(call: Callable[[], Any], calls_per_thread: int) -> float:
     return THREADS * calls_per_thread / (time.perf_counter() - began)
 
 
-def run(rounds: int = 9, calls_per_thread: int = 15) -> Dict[str, float]:
+def run(rounds: int = 15, calls_per_thread: int = 12) -> Dict[str, float]:
     with serving() as (url, _):
         s = leonardoaisdk.LeonardoAiSDK(
             bearer_auth="bench-key", server_url=url, retry_config="none"
@@ -67,12 +67,22 @@ def run(rounds: int = 9, calls_per_thread: int = 15) -> Dict[str, float]:
         _throughput(sdk_page, 3)
         raw_rates: List[float] = []
         sdk_rates: List[float] = []
-        for _ in range(rounds):
-            raw_rates.append(_throughput(raw_page, calls_per_thread))
-            sdk_rates.append(_throughput(sdk_page, calls_per_thread))
-    raw_rate = statistics.median(raw_rates)
-    sdk_rate = statistics.median(sdk_rates)
-    return {"raw_per_s": raw_rate, "sdk_per_s": sdk_rate, "ratio": sdk_rate / raw_rate}
+        for index in range(rounds):
+            # Side by side, each going first every other round: a machine that speeds up or
+            # slows down during the run hits both alike.
+            if index % 2:
+                sdk_rates.append(_throughput(sdk_page, calls_per_thread))
+                raw_rates.append(_throughput(raw_page, calls_per_thread))
+            else:
+                raw_rates.append(_throughput(raw_page, calls_per_thread))
+                sdk_rates.append(_throughput(sdk_page, calls_per_thread))
+    # Each side's best round, as timeit takes the minimum time: on a shared VM noise (other
+    # load, stolen CPU) only ever lowers throughput, to either side at random.
+    return {
+        "raw_per_s": max(raw_rates),
+        "sdk_per_s": max(sdk_rates),
+        "ratio": max(sdk_rates) / max(raw_rates),
+    }
 
 
 def main() -> int:
