@@ -76,8 +76,10 @@ def test_wait_polls_at_a_steady_cadence_and_never_busy_loops(
     # 0.6 s of PENDING polled every 0.05 s: about 12 polls, each gap one interval, not a spin
     # and not a growing backoff (x1.5 from 0.05 s would make 5 polls, its last gap 0.25 s).
     assert 7 <= len(times) <= 16
-    assert all(gap >= 0.045 for gap in gaps)
-    assert statistics.median(gaps) <= 0.08
+    # Polls are anchored to a fixed cadence, so one that arrived late is followed by a shorter
+    # gap; a spin would show gaps of a millisecond, again and again.
+    assert sorted(gaps)[1] >= 0.02
+    assert 0.045 <= statistics.median(gaps) <= 0.08
 
 
 def test_wait_polls_less_often_while_the_api_fails(
