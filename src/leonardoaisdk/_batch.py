@@ -23,6 +23,18 @@ if TYPE_CHECKING:
 logger = logging.getLogger("leonardoaisdk")
 
 
+def created_generation_id(created: Any) -> str:
+    """The id in a ``create_generation`` answer, or the error saying the job may still exist."""
+    body = getattr(created, "object", None)
+    job = getattr(body, "sd_generation_job", None)
+    generation_id = getattr(job, "generation_id", None)
+    if not isinstance(generation_id, str) or not generation_id:
+        raise errors.ResponseValidationError(
+            "POST /generations answered without a generation id; the job may have started"
+        )
+    return generation_id
+
+
 class BatchResult:
     """What became of one request of a batch: the COMPLETE ``generation``, or the ``error``."""
 
@@ -117,16 +129,10 @@ class Batch:
                 self._finish(result, error=exc)
                 continue
             self.waiting.popleft()
-            job = created.object.sd_generation_job if created.object is not None else None
-            generation_id = job.generation_id if job is not None else None
-            if not generation_id:
-                self._finish(
-                    result,
-                    error=errors.ResponseValidationError(
-                        "POST /generations answered without a generation id; the job may have "
-                        "started"
-                    ),
-                )
+            try:
+                generation_id = created_generation_id(created)
+            except errors.ResponseValidationError as exc:
+                self._finish(result, error=exc)
                 continue
             result.generation_id = generation_id
             self.in_flight[generation_id] = _InFlight(result, time.monotonic() + self.timeout)

@@ -299,12 +299,11 @@ def cmd_generate(args: argparse.Namespace, out: Output) -> None:
     request = operations.CreateGenerationRequestBody(
         prompt=args.prompt, **{k: v for k, v in options.items() if v is not None}
     )
-    job = _field(sdk.generation.create_generation(request), "object", "sd_generation_job")
-    generation_id = _field(job, "generation_id")
-    if not isinstance(generation_id, str) or not generation_id:
-        raise errors.ResponseValidationError(
-            "POST /generations answered without a generation id; the job may have started"
-        )
+    from ._batch import created_generation_id
+
+    created = sdk.generation.create_generation(request)
+    generation_id = created_generation_id(created)
+    job = _field(created, "object", "sd_generation_job")
     cost = _field(job, "api_credit_cost")
     out.line(f"started {generation_id} (cost: {'unknown' if cost is None else f'{cost} credits'})")
     result: Dict[str, Any] = {"generationId": generation_id, "apiCreditCost": cost}

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, List, Optional, Union
 
 from . import _defaults
-from ._batch import Batch, BatchResult
+from ._batch import Batch, BatchResult, created_generation_id
 from ._codec import parse_timestamp
 from ._costs import CostMemo
 from ._download import checked_folder, download_generation
@@ -98,13 +98,8 @@ class Generation(GenerationOperations):
         check_wait_options(timeout, poll_interval)
         deadline = time.monotonic() + timeout
         created = self._answered(self._pipeline.call(CREATE_GENERATION, request, deadline=deadline))
-        job = created.object.sd_generation_job if created.object is not None else None
-        if job is None or not job.generation_id:
-            raise errors.ResponseValidationError(
-                "POST /generations answered without a generation id; the job may have started"
-            )
         return self.wait_for_generation(
-            job.generation_id,
+            created_generation_id(created),
             timeout=max(deadline - time.monotonic(), 0.001),
             poll_interval=poll_interval,
             on_progress=on_progress,
