@@ -47,6 +47,12 @@ def accepted(enum_cls: Any) -> Collection[str]:
     return frozenset(m.value for m in enum_cls) | frozenset(SEEN_LATER.get(enum_cls.__name__, ()))
 
 
+def _listed(choices: Collection[str]) -> str:
+    # A set has no order of its own: sorted, the list reads the same on every run.
+    ordered = choices if isinstance(choices, (list, tuple)) else sorted(choices)
+    return ", ".join(ordered)
+
+
 def _kind(value: Any) -> str:
     return {
         bool: "boolean",
@@ -83,7 +89,10 @@ class Body:
         if value is not None and required and not value.strip():
             raise Invalid(f"{key} must not be empty", f"$.{key}")
         if value is not None and choices is not None and value not in choices:
-            raise Invalid(f"unexpected value {value!r} for {key}", f"$.{key}")
+            raise Invalid(
+                f"unexpected value {value!r} for {key}, expected one of: {_listed(choices)}",
+                f"$.{key}",
+            )
         return value
 
     def boolean(self, key: str) -> Optional[bool]:
