@@ -12,6 +12,7 @@ import responses
 import leonardoaisdk
 from leonardoaisdk import errors
 from leonardoaisdk.models import shared
+from leonardoaisdk.testing import LocalLeonardo
 from tests.conftest import BASE, TOKEN
 
 ME = {"user_details": []}
@@ -162,3 +163,66 @@ def test_repr_of_sdk_objects_never_shows_the_token() -> None:
     for obj in (s, s.generation, s.user, s._pipeline):
         assert TOKEN not in repr(obj)
     assert TOKEN not in str(vars(s._pipeline).get("_token"))
+
+
+# --- the server URL from LEONARDO_SERVER_URL ---------------------------------------------------
+
+
+def test_the_server_url_comes_from_the_environment(
+    server: LocalLeonardo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LEONARDO_SERVER_URL", server.url + "/")
+    monkeypatch.setenv("LEONARDO_API_KEY", server.api_key)
+    s = leonardoaisdk.LeonardoAiSDK()
+    assert s.server_url == server.url
+    assert s.user.get_user_self().object.user_details[0].user.id == server.user_id
+    assert [r.route for r in server.request_log] == ["GET /me"]
+
+
+def test_an_explicit_server_url_or_index_wins_over_the_environment(
+    server: LocalLeonardo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LEONARDO_SERVER_URL", "http://127.0.0.1:1/nothing-listens-here")
+    s = leonardoaisdk.LeonardoAiSDK(bearer_auth=server.api_key, server_url=server.url)
+    assert s.user.get_user_self().object.user_details[0].user.id == server.user_id
+    assert leonardoaisdk.LeonardoAiSDK(bearer_auth="k", server_idx=0).server_url == BASE
+
+
+@pytest.mark.parametrize("unset", [None, ""])
+def test_without_the_variable_the_production_server_is_used(
+    mock: responses.RequestsMock, monkeypatch: pytest.MonkeyPatch, unset: Any
+) -> None:
+    if unset is None:
+        monkeypatch.delenv("LEONARDO_SERVER_URL", raising=False)
+    else:
+        monkeypatch.setenv("LEONARDO_SERVER_URL", unset)
+    mock.get(BASE + "/me", json=ME)
+    leonardoaisdk.LeonardoAiSDK(bearer_auth=TOKEN).user.get_user_self()
+    assert mock.calls[0].request.url == BASE + "/me"
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("ftp://x", "$LEONARDO_SERVER_URL must start with http:// or https://, not 'ftp://x'"),
+        ("127.0.0.1:8765/api/rest/v1", "$LEONARDO_SERVER_URL must start with http://"),
+        ("http://{host}:1", "$LEONARDO_SERVER_URL needs url_params['host']"),
+    ],
+)
+def test_a_bad_server_url_in_the_environment_is_refused_by_name(
+    monkeypatch: pytest.MonkeyPatch, value: str, message: str
+) -> None:
+    monkeypatch.setenv("LEONARDO_SERVER_URL", value)
+    with pytest.raises(errors.ConfigurationError) as caught:
+        leonardoaisdk.LeonardoAiSDK(bearer_auth="k")
+    assert str(caught.value).startswith(message)
+
+
+def test_the_variable_takes_url_params_like_server_url(
+    mock: responses.RequestsMock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LEONARDO_SERVER_URL", "http://127.0.0.1:{port}/v9/")
+    mock.get("http://127.0.0.1:9999/v9/me", json=ME)
+    s = leonardoaisdk.LeonardoAiSDK(bearer_auth="k", url_params={"port": "9999"})
+    s.user.get_user_self()
+    assert mock.calls[0].request.url == "http://127.0.0.1:9999/v9/me"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-from typing import Any, Callable, Dict, Optional, Union
+from typing import Any, Callable, Dict, List, Optional, Union
 
 from . import _defaults
 from .models.errors import ConfigurationError
@@ -50,11 +50,22 @@ def resolve_limit(name: str, value: Any) -> int:
 _PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
+def server_url_from_environment() -> Optional[str]:
+    """``$LEONARDO_SERVER_URL``, or None when it is unset or empty (``VAR= command`` unsets a
+    variable for one command in a shell)."""
+    return os.environ.get(_defaults.SERVER_URL_ENV) or None
+
+
 def resolve_server_url(
     url: Optional[str], index: Optional[int], url_params: Optional[Dict[str, str]]
 ) -> str:
-    """The base URL: ``url`` if given, else ``SERVERS[index]``, with ``{name}`` placeholders
+    """The base URL: ``url`` if given, else ``SERVERS[index]`` if given, else
+    ``$LEONARDO_SERVER_URL`` if set, else the first server; with ``{name}`` placeholders
     filled from ``url_params``."""
+    source = "server_url"
+    if url is None and index is None:
+        url = server_url_from_environment()
+        source = f"${_defaults.SERVER_URL_ENV}"
     if url is None:
         if index is None:
             index = 0
@@ -67,28 +78,37 @@ def resolve_server_url(
                 f"server_idx must be an int from 0 to {len(_defaults.SERVERS) - 1}, not {index!r}"
             )
         url = _defaults.SERVERS[index]
+    return check_server_url(url, url_params, source)
+
+
+def placeholders(url: str) -> List[str]:
+    """The ``{name}`` placeholders of ``url``, in order."""
+    return _PLACEHOLDER.findall(url)
+
+
+def check_server_url(url: Any, url_params: Optional[Dict[str, str]], source: str) -> str:
+    """``url`` with its placeholders filled and no trailing ``/``; else a
+    ``ConfigurationError`` that names ``source`` (where the URL came from)."""
     if not isinstance(url, str):
-        raise ConfigurationError(f"server_url must be a str, not {type(url).__name__}")
+        raise ConfigurationError(f"{source} must be a str, not {type(url).__name__}")
     params = url_params or {}
 
     def fill(match: re.Match[str]) -> str:
         name = match.group(1)
         if name not in params:
-            raise ConfigurationError(f"server_url needs url_params[{name!r}]")
+            raise ConfigurationError(f"{source} needs url_params[{name!r}]")
         return str(params[name])
 
     url = _PLACEHOLDER.sub(fill, url).rstrip("/")
     if not url.startswith(("http://", "https://")):
-        raise ConfigurationError(f"server_url must start with http:// or https://, not {url!r}")
+        raise ConfigurationError(f"{source} must start with http:// or https://, not {url!r}")
     return url
 
 
 def check_token(token: Any, source: str) -> str:
     """``token`` if an HTTP header can carry it; else a ``ConfigurationError`` saying why."""
     if not isinstance(token, str) or not token:
-        raise ConfigurationError(
-            f"{source} must give a non-empty str, not {type(token).__name__}"
-        )
+        raise ConfigurationError(f"{source} must give a non-empty str, not {type(token).__name__}")
     if token.lower().startswith("bearer "):
         raise ConfigurationError(
             f"{source} starts with 'Bearer ': pass the API key alone, without the prefix"

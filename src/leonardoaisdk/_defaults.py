@@ -11,6 +11,9 @@ SERVERS = ("https://cloud.leonardo.ai/api/rest/v1",)
 
 API_KEY_ENV = "LEONARDO_API_KEY"
 """Environment variable read for the bearer token when none is passed."""
+SERVER_URL_ENV = "LEONARDO_SERVER_URL"
+"""Environment variable read for the base URL when neither ``server_url`` nor ``server_idx``
+is passed (``leonardo serve`` prints it for its local server); empty counts as unset."""
 
 CONNECT_TIMEOUT = 10.0
 READ_TIMEOUT = 60.0
