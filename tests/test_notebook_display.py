@@ -187,31 +187,153 @@ def test_the_display_renders_in_headless_chromium_with_every_image_loaded(
     assert data[:8] == b"\x89PNG\r\n\x1a\n" and struct.unpack(">II", data[16:24]) == (1000, 600)
 
 
-def test_the_example_notebook_runs_against_the_local_server(tmp_path: Path) -> None:
+NOTEBOOK = ROOT / "examples" / "notebook.ipynb"
+NOTEBOOK_IMAGES = 2  # the example asks for 2 images of 256x192
+REWRITE = "python -m tests.test_notebook_display rewrites it"
+
+
+def executed_notebook(workdir: Path) -> Any:
+    """The example notebook, its outputs cleared and made anew in ``workdir`` against the local
+    server (no key, no server URL from the environment)."""
     import nbclient
     import nbformat
 
-    source = ROOT / "examples" / "notebook.ipynb"
-    notebook = nbformat.read(source, as_version=4)
-    assert all(not cell.get("outputs") for cell in notebook.cells), (
-        "commit the notebook without outputs"
-    )
-    env = {k: v for k, v in os.environ.items() if k != "LEONARDO_API_KEY"}
+    notebook = nbformat.read(NOTEBOOK, as_version=4)
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+    env = {
+        k: v for k, v in os.environ.items() if k not in ("LEONARDO_API_KEY", "LEONARDO_SERVER_URL")
+    }
     client = nbclient.NotebookClient(
         notebook,
         timeout=120,
+        startup_timeout=60,
         kernel_name="python3",
-        resources={"metadata": {"path": str(tmp_path)}},
+        record_timing=False,
+        resources={"metadata": {"path": str(workdir)}},
     )
     client.execute(env=env)
-    html = [
+    return notebook
+
+
+def html_outputs(notebook: Any) -> List[str]:
+    return [
         output["data"]["text/html"]
         for cell in notebook.cells
         for output in cell.get("outputs", [])
         if "text/html" in output.get("data", {})
     ]
+
+
+def output_shapes(notebook: Any) -> List[List[Tuple[str, ...]]]:
+    """Per code cell, what each output is: its kind, its formats and how many images it has."""
+    shapes = []
+    for cell in notebook.cells:
+        if cell.cell_type != "code":
+            continue
+        shape: List[Tuple[str, ...]] = []
+        for output in cell.outputs:
+            data = output.get("data", {})
+            images = str(len(Page(data.get("text/html", "")).tags("img")))
+            kind = (output["output_type"], output.get("name", ""), *sorted(data), images)
+            if not (shape and kind[0] == "stream" and shape[-1] == kind):
+                shape.append(kind)  # how many progress lines a wait prints depends on timing
+        shapes.append(shape)
+    return shapes
+
+
+def embedded_pngs(html: str) -> List[bytes]:
+    """The PNG bytes of every ``<img>`` in ``html``; fails on an image that is not one."""
+    import base64
+
+    found = []
+    for img in Page(html).tags("img"):
+        prefix = "data:image/png;base64,"
+        assert img["src"].startswith(prefix), img["src"][:80]
+        found.append(base64.b64decode(img["src"][len(prefix) :], validate=True))
+    return found
+
+
+def test_the_example_notebook_runs_against_the_local_server(tmp_path: Path) -> None:
+    import nbformat
+
+    notebook = executed_notebook(tmp_path)
+    html = html_outputs(notebook)
     assert len(html) == 3
     assert "started" in html[0]
-    assert Page(html[1]).tags("img") and 'class="leonardo-generation"' in html[1]
-    assert "generation" in html[2]
-    assert len(list((tmp_path / "out" / "notebook").glob("*.png"))) == 4
+    for shown in html[1:]:  # the finished generation, then the listing that holds it
+        assert 'class="leonardo-generation"' in shown
+        pngs = embedded_pngs(shown)
+        assert len(pngs) == NOTEBOOK_IMAGES
+        assert all(struct.unpack(">II", png[16:24]) == (256, 192) for png in pngs)
+    assert "1 generation" in html[2]
+    saved = sorted((tmp_path / "out" / "notebook").glob("*.png"))
+    assert len(saved) == NOTEBOOK_IMAGES
+    # The notebook embeds the very files download_images saves.
+    assert sorted(p.read_bytes() for p in saved) == sorted(embedded_pngs(html[1]))
+    committed = nbformat.read(NOTEBOOK, as_version=4)
+    assert output_shapes(committed) == output_shapes(notebook), (
+        f"the committed outputs are not what the cells make today: {REWRITE}"
+    )
+
+
+def test_the_committed_notebook_keeps_its_pictures() -> None:
+    import nbformat
+
+    committed = nbformat.read(NOTEBOOK, as_version=4)
+    html = html_outputs(committed)
+    assert len(html) == 3, f"commit the notebook with its outputs: {REWRITE}"
+    pngs = [png for shown in html for png in embedded_pngs(shown)]
+    assert len(pngs) == 2 * NOTEBOOK_IMAGES
+    for png in pngs:
+        assert png.startswith(b"\x89PNG\r\n\x1a\n") and struct.unpack(">II", png[16:24]) == (
+            256,
+            192,
+        )
+    assert "127.0.0.1" not in "".join(
+        img["src"] for shown in html for img in Page(shown).tags("img")
+    )
+    assert NOTEBOOK.stat().st_size < 250_000  # small enough to read in a diff viewer
+
+
+def test_the_committed_notebook_shows_its_images_in_chromium_with_no_server(
+    tmp_path: Path,
+) -> None:
+    import nbformat
+
+    browser = _chromium()
+    committed = nbformat.read(NOTEBOOK, as_version=4)
+    page = tmp_path / "notebook.html"
+    page.write_text(HARNESS.format(fragment="".join(html_outputs(committed))), encoding="utf-8")
+    dom = subprocess.run(
+        [
+            browser,
+            *CHROMIUM_FLAGS,
+            f"--user-data-dir={tmp_path / 'profile'}",
+            "--virtual-time-budget=15000",
+            "--dump-dom",
+            page.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    loaded = re.search(r'<pre id="loaded">(.*?)</pre>', dom.stdout)
+    assert loaded is not None, dom.stdout[-2000:] + dom.stderr[-2000:]
+    assert json.loads(loaded.group(1)) == [[256, 192]] * (2 * NOTEBOOK_IMAGES)
+
+
+def rewrite_the_example_notebook() -> None:
+    """Run the example notebook against the local server and save it with its outputs."""
+    import tempfile
+
+    import nbformat
+
+    with tempfile.TemporaryDirectory() as workdir:
+        notebook = executed_notebook(Path(workdir))
+    nbformat.write(notebook, NOTEBOOK)
+
+
+if __name__ == "__main__":
+    rewrite_the_example_notebook()

@@ -12,6 +12,8 @@ from . import _defaults
 from ._batch import Batch, BatchResult, created_generation_id
 from ._codec import parse_timestamp
 from ._costs import CostMemo
+from ._display import EMBED_MAX_BYTES, GenerationDisplay
+from ._display import display as show_generations
 from ._download import checked_folder, download_generation
 from ._operations import (
     CREATE_GENERATION,
@@ -262,6 +264,35 @@ class Generation(GenerationOperations):
             else generation_or_id
         )
         return download_generation(self._pipeline, generation, dest_dir, timeout, retries)
+
+    def display(
+        self,
+        generation_or_id: Any,
+        *,
+        embed: bool = False,
+        max_embed_bytes: int = EMBED_MAX_BYTES,
+        timeout: TimeoutArg = None,
+        retries: RetriesArg = None,
+    ) -> GenerationDisplay:
+        """Show a generation (an id, a generation, a list of them, or the response of
+        ``get_generation_by_id`` / ``get_generations_by_user_id``) in Jupyter.
+
+        Linked (the default) is what the generation itself shows: thumbnails load from their
+        URLs. ``embed=True`` fetches every image now, side by side and as ``download_images``
+        does, and inlines each PNG, JPEG, GIF or WebP of at most ``max_embed_bytes`` as a
+        ``data:`` URI, so a saved notebook keeps its pictures. A larger image is downscaled if
+        Pillow is installed, else linked with a note; one that cannot be fetched or is not an
+        image shows as a placeholder saying why. See docs/notebook.md.
+        """
+        return show_generations(
+            self._pipeline,
+            lambda id: self._existing_generation(id, timeout, retries),
+            generation_or_id,
+            embed=embed,
+            max_embed_bytes=max_embed_bytes,
+            timeout=timeout,
+            retries=retries,
+        )
 
     def _existing_generation(
         self, id: str, timeout: TimeoutArg = None, retries: RetriesArg = None
