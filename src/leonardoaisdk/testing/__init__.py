@@ -10,5 +10,6 @@ Also a pytest plugin (fixtures ``leonardo_server`` and ``leonardo_sdk``) and a c
 """
 
 from ._server import LocalLeonardo, RecordedRequest
+from ._webhooks import WebhookDelivery
 
-__all__ = ["LocalLeonardo", "RecordedRequest"]
+__all__ = ["LocalLeonardo", "RecordedRequest", "WebhookDelivery"]

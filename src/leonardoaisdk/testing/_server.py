@@ -14,10 +14,23 @@ from urllib.parse import parse_qsl, urlsplit
 
 from . import _api, _png, _routes
 from ._faults import Fault, FaultRegistry
+from ._generation_routes import IMAGE_KINDS
 from ._records import Records
-from ._state import COMPLETE, FAILED, CompleteAfter, Store
+from ._state import COMPLETE, FAILED, CompleteAfter, Job, Store
 from ._transport import Handler, Limits, Server, logger
 from ._uploads import BUCKET_PATH, FORM_OVERHEAD, IMAGE_EXTENSIONS, MODEL_EXTENSIONS, Uploads
+from ._webhooks import (
+    DEFAULT_BACKOFF,
+    DEFAULT_RETRIES,
+    DEFAULT_TIMEOUT,
+    Event,
+    WebhookDelivery,
+    Webhooks,
+    check_key,
+    check_url,
+    encode,
+    generation_event,
+)
 
 DEFAULT_MAX_LOG_ENTRIES = 1000
 DEFAULT_MAX_LOGGED_BODY = 64 * 1024
@@ -100,6 +113,16 @@ class LocalLeonardo:
         upload_expires_after: seconds a presigned upload stays valid after it is issued.
         clock: the monotonic clock upload expiry is measured with (tests can pass their own
             to expire an upload without waiting).
+        webhook_url: where to POST a webhook event when a generation (image or motion) ends,
+            ``COMPLETE`` or ``FAILED``, as the live API POSTs to an API key's callback URL;
+            ``None``: no webhooks. Each attempt is in :attr:`webhook_deliveries`.
+        webhook_key: the callback key, sent as ``authorization: Bearer <key>``; ``None``
+            sends no ``Authorization``, as the live API does for a key without one.
+        webhook_timeout: seconds each attempt may take, connecting, sending and reading the
+            answer's status line together.
+        webhook_retries: attempts made after a refused connection or a 5xx answer (the live
+            API's retry policy is not published), waiting ``webhook_backoff`` seconds before
+            the first, doubling each time. A timeout, a reset or a 4xx is not retried.
 
     Whatever clients do (reset connections, send garbage, oversized or endless bodies, or
     nothing at all), the server answers HTTP/1.1 with Leonardo's error body or closes the
@@ -125,6 +148,11 @@ class LocalLeonardo:
         max_upload: int = DEFAULT_MAX_UPLOAD,
         upload_expires_after: float = DEFAULT_UPLOAD_EXPIRES_AFTER,
         clock: Callable[[], float] = time.monotonic,
+        webhook_url: Optional[str] = None,
+        webhook_key: Optional[str] = None,
+        webhook_timeout: float = DEFAULT_TIMEOUT,
+        webhook_retries: int = DEFAULT_RETRIES,
+        webhook_backoff: float = DEFAULT_BACKOFF,
     ) -> None:
         if min(max_log_entries, max_logged_body, max_body, max_upload) < 0:
             raise ValueError(
@@ -156,6 +184,21 @@ class LocalLeonardo:
         self._stopping = threading.Event()  # cuts injected delays short on stop()
         self._httpd: Optional[Server] = None
         self._thread: Optional[threading.Thread] = None
+        self._webhooks: Optional[Webhooks] = None
+        self._webhook_origin = ""  # image URLs in events; kept, as stop() clears _httpd first
+        if webhook_url is not None:
+            self._webhooks = Webhooks(
+                check_url(webhook_url),
+                check_key(webhook_key),
+                timeout=webhook_timeout,
+                retries=webhook_retries,
+                backoff=webhook_backoff,
+                max_records=max_log_entries,
+                announce=self._announce,
+            )
+            self._store.watch(self._watch)
+        elif webhook_key is not None:
+            raise ValueError("webhook_key is set but webhook_url is not")
 
     # --- lifecycle ---------------------------------------------------------------------------
 
@@ -171,6 +214,10 @@ class LocalLeonardo:
             daemon=True,
         )
         self._thread.start()
+        if self._webhooks is not None:
+            port = self._httpd.server_address[1]
+            self._webhook_origin = f"http://{self._host}:{port}"
+            self._webhooks.start(f"LocalLeonardo {port} webhook")
         return self
 
     def stop(self) -> None:
@@ -188,6 +235,8 @@ class LocalLeonardo:
             self._thread = None
         if stuck:
             logger.warning("LocalLeonardo: %d connection threads outlived stop()", len(stuck))
+        if self._webhooks is not None and self._webhooks.stop():
+            logger.warning("LocalLeonardo: webhook threads outlived stop()")
 
     def __enter__(self) -> LocalLeonardo:
         return self.start()
@@ -268,6 +317,14 @@ class LocalLeonardo:
         with self._log_lock:
             self._log.clear()
 
+    @property
+    def webhook_deliveries(self) -> List[WebhookDelivery]:
+        """Every attempt to deliver a webhook event, oldest first (a copy; the last
+        ``max_log_entries``): url, event type, generation id, attempt number, the status
+        answered or the error, when, how long, and whether a retry follows. Empty without
+        ``webhook_url``."""
+        return self._webhooks.deliveries if self._webhooks is not None else []
+
     def complete(self, job_id: str) -> None:
         """Finish a job now, whatever its delay: a generation, texture, variation or model
         training (the id ``POST /models`` answers)."""
@@ -308,6 +365,19 @@ class LocalLeonardo:
         asset = self._api.records.add_model_asset(self.user_id, name, extension)
         self._uploads.store(asset.key, ONE_TRIANGLE_OBJ if data is None else data)
         return asset.id
+
+    # --- webhooks ------------------------------------------------------------------------------
+
+    def _watch(self, job: Job, ends_at: float) -> None:
+        if self._webhooks is not None and job.kind in IMAGE_KINDS:
+            self._webhooks.schedule(job.id, ends_at)
+
+    def _announce(self, job_id: str) -> Optional[Event]:
+        job = self._store.take_ended(job_id, IMAGE_KINDS)
+        if job is None:  # deleted, or announced already
+            return None
+        event = generation_event(job, self._webhook_origin, time.monotonic(), time.time())
+        return Event(job.id, encode(event))
 
     # --- serving -------------------------------------------------------------------------------
 

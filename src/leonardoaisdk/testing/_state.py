@@ -4,7 +4,8 @@ Each job draws its duration when it is created: ``complete_after`` seconds, or a
 from a ``(low, high)`` range made with a seeded generator, so the n-th job of a run always gets
 the same duration. A job is ``PENDING`` until its duration has passed since it was created, then
 ``COMPLETE`` (or whatever :meth:`Store.force` set). Status is computed when read, so no
-background thread is needed. All access goes through one lock.
+background thread is needed. All access goes through one lock. What must act when a job ends
+even if nobody reads it (webhooks) learns each job's end time from :meth:`Store.watch`.
 
 The live API limits how many jobs an account runs at once (10 image jobs, 10 3D jobs by
 default). ``concurrency_limit`` mirrors that: a create that would make more jobs of one pool
@@ -20,13 +21,17 @@ import random
 import threading
 import time
 import uuid
-from typing import Any, Dict, List, Optional, Set, Tuple, Union
+from typing import Any, Callable, Dict, List, Optional, Set, Tuple, Union
 
 PENDING, COMPLETE, FAILED = "PENDING", "COMPLETE", "FAILED"
 TEXTURE_TYPES = ("ALBEDO", "NORMAL", "ROUGHNESS", "DISPLACEMENT")
 
 # Seconds, or a (low, high) range each job's duration is drawn from.
 CompleteAfter = Union[float, Tuple[float, float]]
+
+# Called with a job and the monotonic time it stops being PENDING, when it is created and when
+# force() moves that time; outside the store's lock.
+Watcher = Callable[["Job", float], None]
 
 # Which concurrency pool each kind of job takes a slot of. The live API counts image jobs
 # (generations, motion, upscale/nobg/unzoom variations) and 3D jobs (textures) separately, with
@@ -51,6 +56,7 @@ class Job:
     cost: int
     created_at: str = dataclasses.field(default_factory=now_iso)
     forced_status: Optional[str] = None
+    announced: bool = False  # its end was handed to a watcher (Store.take_ended)
     ready_at: float = dataclasses.field(init=False)  # when it stops being PENDING
 
     def __post_init__(self) -> None:
@@ -103,6 +109,15 @@ class Store:
         # create keeps the check O(limit) however many jobs the run has made.
         self._pending: Dict[str, Set[str]] = {}
         self._sequence = 0
+        self._watchers: List[Watcher] = []
+
+    def watch(self, watcher: Watcher) -> None:
+        """Tell ``watcher`` each job's end time, now and whenever it changes."""
+        self._watchers.append(watcher)
+
+    def _tell(self, job: Job, ready_at: float) -> None:
+        for watcher in self._watchers:
+            watcher(job, ready_at)
 
     def _draw_duration(self) -> float:
         if self.shortest == self.longest:
@@ -148,7 +163,8 @@ class Store:
                 self._images[image_id] = (job.id, index)
             if kind == "variation":
                 self._variations.setdefault(owner, []).append(job.id)
-            return job
+        self._tell(job, job.ready_at)
+        return job
 
     def get(self, job_id: str, kinds: Tuple[str, ...]) -> Optional[Job]:
         with self._lock:
@@ -204,6 +220,20 @@ class Store:
             job = self._job(job_id)
             job.forced_status = status
             job.ready_at = min(job.ready_at, time.monotonic())
+            ready_at = job.ready_at
+        self._tell(job, ready_at)
+
+    def take_ended(self, job_id: str, kinds: Tuple[str, ...]) -> Optional[Job]:
+        """The job, the first time it is asked for once it is of one of these kinds and no
+        longer PENDING; ``None`` otherwise (unknown, deleted, pending, or taken before)."""
+        with self._lock:
+            job = self._jobs.get(job_id)
+            if job is None or job.kind not in kinds or job.announced:
+                return None
+            if job.status(time.monotonic()) == PENDING:
+                return None
+            job.announced = True
+            return job
 
     def timing(self, job_id: str) -> Tuple[float, float]:
         """A job's drawn duration, and the monotonic time it stops (or stopped) being PENDING."""

@@ -28,6 +28,7 @@ __all__ = [
     "ResponseValidationError",
     "GenerationFailedError",
     "WaitTimeoutError",
+    "WebhookError",
     "BatchInterrupted",
 ]
 
@@ -142,6 +143,20 @@ class WaitTimeoutError(SDKError):
     def __init__(self, message: str, *, last_state: Any = None) -> None:
         super().__init__(message)
         self.last_state = last_state
+
+
+class WebhookError(SDKError, ValueError):
+    """A webhook request that ``webhooks.parse_event`` refuses: no or a wrong ``Authorization``
+    header, or a body that is too large or not a JSON object. The message says which, and never
+    holds the callback key or the key that was presented.
+
+    ``http_status`` is what the receiving route should answer: 401 for a missing or wrong key,
+    413 for a body over the limit, 400 otherwise.
+    """
+
+    def __init__(self, message: str, *, http_status: int = 400) -> None:
+        super().__init__(message)
+        self.http_status = http_status
 
 
 class BatchInterrupted(KeyboardInterrupt):
