@@ -162,7 +162,8 @@ def test_hostile_images_are_never_embedded_and_the_rest_still_render(
 def test_an_image_over_the_cap_is_linked_with_a_note_without_pillow(
     sdk: leonardoaisdk.LeonardoAiSDK, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setitem(sys.modules, "PIL", None)  # as if Pillow were not installed
+    for name in ("PIL", "PIL.Image"):  # as if Pillow were not installed, even once imported
+        monkeypatch.setitem(sys.modules, name, None)
     generation = created(sdk, prompt="too big to embed", num_images=2)
     shown = sdk.generation.display(generation, embed=True, max_embed_bytes=1000)
     assert [img["src"] for img in Page(shown.html).tags("img")] == [
