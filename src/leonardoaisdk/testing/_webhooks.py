@@ -128,7 +128,8 @@ class _Target:
     tls: bool
     host: str
     port: int
-    request_head: bytes  # the request line and headers, up to Content-Length
+    # The request line and headers, up to Content-Length; never shown: it holds the key.
+    request_head: bytes = dataclasses.field(repr=False)
 
 
 def _target(url: str, key: Optional[str]) -> _Target:
