@@ -26,7 +26,9 @@ pytestmark = pytest.mark.leonardo(complete_after=0.3)  # options of the `server`
 def run(
     server: Optional[LocalLeonardo], *args: str, key: Optional[str] = None, **env: str
 ) -> subprocess.CompletedProcess[str]:
-    environment = {k: v for k, v in os.environ.items() if k != "LEONARDO_API_KEY"}
+    environment = {
+        k: v for k, v in os.environ.items() if k not in ("LEONARDO_API_KEY", "LEONARDO_SERVER_URL")
+    }
     environment.update(env)
     if server is not None:
         environment["LEONARDO_API_KEY"] = key or server.api_key
@@ -159,6 +161,9 @@ def test_api_and_network_errors_are_one_line_without_traceback(server: LocalLeon
 def test_missing_key_and_bad_usage(server: LocalLeonardo) -> None:
     no_key = run(None, "list")
     one_line_error(no_key, "no API key: pass --api-key KEY or set LEONARDO_API_KEY")
+    # ... and how to get a key, or use the local server instead (one line all the same).
+    for advice in ("https://app.leonardo.ai/api-access", "run `leonardo serve`", "export lines"):
+        assert advice in no_key.stderr
     usage = run(None, "generate")
     assert usage.returncode == 2 and "required: prompt" in usage.stderr
     assert run(None, "frobnicate").returncode == 2
@@ -204,15 +209,13 @@ def _run_with_terminal_stderr(command: List[str], env: Dict[str, str]) -> str:
 
 
 def test_serve_runs_the_local_server_until_interrupted() -> None:
-    process = subprocess.Popen(
-        [LEONARDO, "serve", "--port", "0", "--api-key", "serve-key"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    from .test_serve import SERVE, exports, first_lines, start, stop
+
+    # SIGINT explicitly ignored on entry, as a background job of a script gets it: the test
+    # must not depend on what the test runner inherited.
+    process = start(SERVE, "--api-key", "serve-key", sigint="SIG_IGN")
     try:
-        assert process.stdout is not None
-        url = process.stdout.readline().rsplit(" ", 1)[-1].strip()
+        url = exports(first_lines(process, 2))["LEONARDO_SERVER_URL"]
         listed = subprocess.run(
             [LEONARDO, "list", "--json", "--api-key", "serve-key", "--server-url", url],
             capture_output=True,
@@ -220,7 +223,9 @@ def test_serve_runs_the_local_server_until_interrupted() -> None:
             timeout=60,
         )
         assert as_json(listed) == []
-        process.send_signal(signal.SIGINT)
-        assert process.wait(timeout=10) == 0
+        status, out, err = stop(process, signal.SIGINT)
+        assert (status, err, out.splitlines()[-1]) == (0, "", "stopped")
     finally:
-        process.kill()
+        if process.poll() is None:
+            process.kill()
+            process.communicate(timeout=10)

@@ -193,36 +193,26 @@ def test_the_fixtures_reach_a_users_own_test_suite(tmp_path: Path) -> None:
 
 
 def test_module_command_serves_until_interrupted() -> None:
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "leonardoaisdk.testing",
-            "--port",
-            "0",
-            "--api-key",
-            "cli-key",
-            "--complete-after",
-            "0",
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    from tests.test_serve import MODULE, exports, first_lines, start, stop
+
+    # SIGINT explicitly ignored on entry (as a background job of a script gets it), so that
+    # the test does not depend on what the test runner inherited.
+    process = start(MODULE, "--api-key", "cli-key", "--complete-after", "0", sigint="SIG_IGN")
     try:
-        assert process.stdout is not None
-        first = process.stdout.readline()
-        url = first.rsplit(" ", 1)[-1].strip()
+        lines = first_lines(process, 4)
+        found = exports(lines[:2])
+        url = found["LEONARDO_SERVER_URL"]
         assert url.startswith("http://127.0.0.1:") and url.endswith("/api/rest/v1")
-        key_line, user_line = process.stdout.readline(), process.stdout.readline()
-        assert key_line.split(": ", 1)[1].strip() == "cli-key"
-        user_id = user_line.split(": ", 1)[1].strip()
+        assert found["LEONARDO_API_KEY"] == "cli-key"
+        user_id = lines[3].split(": ", 1)[1].strip()
         s = leonardoaisdk.LeonardoAiSDK(bearer_auth="cli-key", server_url=url)
         assert s.user.get_user_self().object.user_details[0].user.id == user_id
-        process.send_signal(signal.SIGINT)
-        assert process.wait(timeout=10) == 0
+        status, out, err = stop(process, signal.SIGINT)
+        assert (status, err, out.splitlines()[-1]) == (0, "", "stopped")
     finally:
-        process.kill()
+        if process.poll() is None:
+            process.kill()
+            process.communicate(timeout=10)
 
 
 def test_quickstart_runs_against_the_local_server_without_a_key(tmp_path: Path) -> None:

@@ -300,7 +300,7 @@ def test_the_module_command_takes_the_options() -> None:
     )
     try:
         assert process.stdout is not None
-        url = process.stdout.readline().rsplit(" ", 1)[-1].strip()
+        url = process.stdout.readline().strip().partition("=")[2]  # export ...=URL
         assert url.startswith("http://127.0.0.1:")
         headers = {"Authorization": "Bearer k"}
         me = requests.get(url + "/me", headers=headers, timeout=5).json()
@@ -357,7 +357,7 @@ def test_the_module_command_takes_none_for_no_limit() -> None:
     )
     try:
         assert process.stdout is not None
-        url = process.stdout.readline().rsplit(" ", 1)[-1].strip()
+        url = process.stdout.readline().strip().partition("=")[2]  # export ...=URL
         me = requests.get(url + "/me", headers={"Authorization": "Bearer k"}, timeout=5).json()
         assert me["user_details"][0]["apiConcurrencySlots"] is None
     finally:

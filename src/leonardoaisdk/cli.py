@@ -1,9 +1,11 @@
 """The ``leonardo`` command: generate, get, list, wait, download, delete, serve.
 
-The key comes from ``--api-key`` or ``LEONARDO_API_KEY``. ``--api-key``, ``--server-url`` and
-``--json`` may stand before or after the subcommand. API and network errors print one line to
-stderr (``leonardo: error: ...``) and exit 1; usage errors exit 2; Ctrl+C exits 130. Text from
-the server is printed with control characters escaped and the API key removed.
+The key comes from ``--api-key`` or ``LEONARDO_API_KEY``, the server from ``--server-url`` or
+``LEONARDO_SERVER_URL``. ``--api-key``, ``--server-url`` and ``--json`` may stand before or
+after the subcommand. API and network errors print one line to stderr (``leonardo: error:
+...``) and exit 1; usage errors exit 2; Ctrl+C exits 130. Text from the server is printed with
+control characters escaped and the API key removed. Errors speak of the CLI's commands and
+options, never of the Python API behind them.
 """
 
 from __future__ import annotations
@@ -13,13 +15,17 @@ import contextlib
 import dataclasses
 import itertools
 import json
+import math
 import os
+import re
+import shlex
 import sys
 import time
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Optional, Sequence, TextIO
+from typing import Any, Callable, Dict, List, Optional, Sequence, TextIO, Type
 
-from . import _defaults
+from . import _config, _defaults
+from ._enum import ApiEnum
 from .models import errors
 
 EXIT_ERROR = 1
@@ -30,24 +36,69 @@ def _common_options() -> argparse.ArgumentParser:
     # SUPPRESS: an option given before the subcommand is not reset by the subcommand's parser.
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
-        "--api-key", default=argparse.SUPPRESS, help="API key (default: $LEONARDO_API_KEY)"
+        "--api-key",
+        default=argparse.SUPPRESS,
+        help=f"API key (default: ${_defaults.API_KEY_ENV})",
     )
-    common.add_argument("--server-url", default=argparse.SUPPRESS, help="API base URL")
+    common.add_argument(
+        "--server-url",
+        default=argparse.SUPPRESS,
+        help=f"API base URL (default: ${_defaults.SERVER_URL_ENV}, else {_defaults.SERVERS[0]})",
+    )
     common.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="print JSON")
     return common
 
 
+class _CommandParser(argparse.ArgumentParser):
+    """A subcommand's parser. ``declare_options``, if given, declares its options the first time
+    the parser is used, so that a command does not import what only another command needs
+    (``serve``'s options come with the local server's package)."""
+
+    def __init__(
+        self,
+        *args: Any,
+        declare_options: Optional[Callable[[argparse.ArgumentParser], None]] = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self._declare_options = declare_options
+
+    def _declared(self) -> None:
+        declare, self._declare_options = self._declare_options, None
+        if declare is not None:
+            declare(self)
+
+    def parse_known_args(self, args: Any = None, namespace: Any = None) -> Any:
+        self._declared()
+        return super().parse_known_args(args, namespace)
+
+    def format_usage(self) -> str:
+        self._declared()
+        return super().format_usage()
+
+    def format_help(self) -> str:
+        self._declared()
+        return super().format_help()
+
+
 def build_parser() -> argparse.ArgumentParser:
+    from .models.shared import SdGenerationStyle
+
     common = _common_options()
     parser = argparse.ArgumentParser(
         prog="leonardo",
         parents=[common],
         description="Leonardo.Ai image generation from the shell.",
     )
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    commands = parser.add_subparsers(
+        dest="command", required=True, metavar="COMMAND", parser_class=_CommandParser
+    )
 
-    def command(name: str, summary: str) -> argparse.ArgumentParser:
-        return commands.add_parser(name, parents=[common], help=summary, description=summary)
+    def command(name: str, summary: str, **options: Any) -> argparse.ArgumentParser:
+        options.setdefault("parents", [common])
+        sub = commands.add_parser(name, help=summary, description=summary, **options)
+        sub.set_defaults(command_parser=sub)
+        return sub
 
     generate = command("generate", "start a generation (and optionally wait for it and save it)")
     generate.add_argument("prompt")
@@ -55,7 +106,11 @@ def build_parser() -> argparse.ArgumentParser:
     generate.add_argument("--width", type=int)
     generate.add_argument("--height", type=int)
     generate.add_argument("--num-images", type=int)
-    generate.add_argument("--preset-style", help="e.g. CINEMATIC, DYNAMIC, NONE")
+    generate.add_argument(
+        "--preset-style",
+        metavar="STYLE",
+        help=_known_values("the style", SdGenerationStyle),
+    )
     generate.add_argument("--negative-prompt")
     generate.add_argument("--seed", type=int)
     generate.add_argument(
@@ -66,32 +121,35 @@ def build_parser() -> argparse.ArgumentParser:
     generate.add_argument("--out", type=Path, help="save the images here (implies --wait)")
     _wait_options(generate)
 
-    command("get", "show a generation").add_argument("id")
+    command("get", "show a generation").add_argument("id", type=_non_empty)
 
     listing = command("list", "list generations, newest first")
-    listing.add_argument("--user-id", help="whose (default: the key's own user)")
+    listing.add_argument("--user-id", type=_non_empty, help="whose (default: the key's own user)")
     listing.add_argument(
-        "--limit", type=int, help="at most this many (default: 10, or all with --since)"
+        "--limit", type=_positive_int, help="at most this many (default: 10, or all with --since)"
     )
     listing.add_argument(
-        "--since", metavar="DATE", help="only generations created since then (ISO 8601, UTC)"
+        "--since",
+        type=_moment,
+        metavar="DATE",
+        help="only generations created since then (ISO 8601, UTC)",
     )
 
     waiting = command("wait", "wait until a generation is complete")
-    waiting.add_argument("id")
+    waiting.add_argument("id", type=_non_empty)
     _wait_options(waiting)
 
     download = command("download", "save a complete generation's images")
-    download.add_argument("id")
+    download.add_argument("id", type=_non_empty)
     download.add_argument("--out", type=Path, required=True)
 
-    command("delete", "delete a generation").add_argument("id")
+    command("delete", "delete a generation").add_argument("id", type=_non_empty)
 
     upload = command("upload", "upload an init image and print its id")
     upload.add_argument("image", type=Path)
 
     upscale = command("upscale", "upscale a generated image (by its image id)")
-    upscale.add_argument("image_id")
+    upscale.add_argument("image_id", type=_non_empty)
     upscale.add_argument("--wait", action="store_true", help="wait until it is complete")
     upscale.add_argument("--out", type=Path, help="save the result here (implies --wait)")
     _wait_options(upscale)
@@ -102,19 +160,95 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument(
         "prompts", type=Path, help="a file: one prompt per line, or JSON lines of request fields"
     )
-    batch.add_argument("--concurrency", type=int, help="jobs at once (default: the account's)")
+    batch.add_argument(
+        "--concurrency", type=_positive_int, help="jobs at once (default: the account's)"
+    )
     batch.add_argument("--out", type=Path, help="save every job's images here")
-    batch.add_argument("--timeout", type=float, default=_defaults.WAIT_TIMEOUT, help="per job, s")
+    batch.add_argument(
+        "--timeout", type=_seconds, default=_defaults.WAIT_TIMEOUT, help="per job, seconds"
+    )
 
-    serve = command("serve", "run the local Leonardo server until interrupted")
-    serve.add_argument("--port", type=int, default=8765)
-    serve.add_argument("--complete-after", type=float, default=1.0)
+    command(
+        "serve",
+        "run the local Leonardo server until interrupted; it first prints the two export "
+        f"lines ({_defaults.SERVER_URL_ENV}, {_defaults.API_KEY_ENV}) that point leonardo "
+        "and the SDK at it",
+        parents=[],
+        declare_options=_serve_options,
+    )
     return parser
 
 
+def _serve_options(parser: argparse.ArgumentParser) -> None:
+    from .testing.__main__ import add_server_options
+
+    # SUPPRESS: `leonardo --api-key KEY serve` must keep the key given before the subcommand.
+    add_server_options(parser, api_key_default=argparse.SUPPRESS)
+    # Accepted only to be refused by name (see _refuse_what_serve_ignores).
+    parser.add_argument(
+        "--json", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS
+    )
+    parser.add_argument("--server-url", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
+
+
 def _wait_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--timeout", type=float, default=_defaults.WAIT_TIMEOUT, help="seconds")
-    parser.add_argument("--poll-interval", type=float, default=_defaults.WAIT_POLL_INTERVAL)
+    parser.add_argument(
+        "--timeout", type=_seconds, default=_defaults.WAIT_TIMEOUT, help="seconds (default: 300)"
+    )
+    parser.add_argument(
+        "--poll-interval",
+        type=_seconds,
+        default=_defaults.WAIT_POLL_INTERVAL,
+        help="seconds between polls (default: 1)",
+    )
+
+
+def _known_values(summary: str, values: Type[ApiEnum]) -> str:
+    """Help naming the values the SDK knows; the API adds values, which are sent as given."""
+    known = ", ".join(sorted(member.value for member in values))
+    return f"{summary}: {known}, or a newer value the API takes (sent as given)"
+
+
+# Option values are checked here, so that a mistake is a usage error naming the option, not an
+# SDK error naming a Python argument.
+
+
+def _seconds(text: str) -> float:
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = math.nan
+    if not 0 < seconds <= _defaults.MAX_TIMEOUT:  # also refuses nan
+        raise argparse.ArgumentTypeError(
+            f"must be a positive number of seconds, at most {_defaults.MAX_TIMEOUT:g}, not {text!r}"
+        )
+    return seconds
+
+
+def _positive_int(text: str) -> int:
+    try:
+        number = int(text)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive whole number, not {text!r}")
+    return number
+
+
+def _non_empty(text: str) -> str:
+    if not text.strip():
+        raise argparse.ArgumentTypeError("must not be empty")
+    return text
+
+
+def _moment(text: str) -> str:
+    from ._codec import parse_timestamp
+
+    if parse_timestamp(text.strip()) is None:
+        raise argparse.ArgumentTypeError(
+            f"must be an ISO 8601 date or time such as 2024-02-01, not {text!r}"
+        )
+    return text
 
 
 REDACTED = "[REDACTED]"
@@ -193,16 +327,38 @@ def _api_key(args: argparse.Namespace) -> Optional[str]:
     return key
 
 
+NO_KEY = (
+    f"no API key: pass --api-key KEY or set {_defaults.API_KEY_ENV} (keys are created at "
+    "https://app.leonardo.ai/api-access); to try it without a key, run `leonardo serve` in "
+    "another shell and paste the two export lines it prints into this one"
+)
+
+
 def _sdk(args: argparse.Namespace) -> Any:
+    """The SDK for ``args``; a bad key or URL is refused naming the option or variable that
+    gave it (the SDK would name its own ``bearer_auth`` and ``server_url``)."""
     from .sdk import LeonardoAiSDK
 
-    key = _api_key(args)
+    given_key = getattr(args, "api_key", None)
+    key_source = "--api-key" if given_key else f"${_defaults.API_KEY_ENV}"
+    key = (_api_key(args) or "").strip()
     if not key:
-        raise errors.ConfigurationError(
-            f"no API key: pass --api-key KEY or set {_defaults.API_KEY_ENV} "
-            "(to try it offline: leonardo serve)"
-        )
-    return LeonardoAiSDK(bearer_auth=key, server_url=getattr(args, "server_url", None))
+        raise errors.ConfigurationError(NO_KEY)
+    _config.check_token(key, key_source)
+
+    url = getattr(args, "server_url", None)
+    url_source = "--server-url"
+    if url is None:
+        url, url_source = _config.server_url_from_environment(), f"${_defaults.SERVER_URL_ENV}"
+    if url is not None:
+        names = _config.placeholders(url)
+        if names:
+            raise errors.ConfigurationError(
+                f"{url_source} has the placeholder {{{names[0]}}}: give the whole URL, "
+                "e.g. http://127.0.0.1:8765/api/rest/v1"
+            )
+        url = _config.check_server_url(url, None, url_source)
+    return LeonardoAiSDK(bearer_auth=key, server_url=url)
 
 
 # The API may leave out any field, or send null for it: commands read answers only through
@@ -268,8 +424,39 @@ def _wait(sdk: Any, generation_id: str, args: argparse.Namespace, out: Output) -
         return sdk.generation.wait_for_generation(
             generation_id, timeout=args.timeout, poll_interval=args.poll_interval, on_progress=show
         )
+    except errors.WaitTimeoutError as exc:
+        again = f"leonardo wait {shlex.quote(generation_id)} --timeout SECONDS"
+        raise errors.WaitTimeoutError(
+            f"{exc.message}; it may still complete: {again} waits again",
+            last_state=exc.last_state,
+        ) from None
     finally:
         out.end_progress()
+
+
+def _upload_init_image(sdk: Any, path: Path) -> str:
+    try:
+        image_id: str = sdk.init_image.upload(path)
+    except errors.RequestValidationError as exc:
+        raise errors.RequestValidationError(_cli_wording(exc.message)) from None
+    return image_id
+
+
+_WRONG_SUFFIX = re.compile(
+    r"is an? (?P<found>\w+) image by its first bytes, not \w+: pass the matching extension$"
+)
+
+
+def _cli_wording(message: str) -> str:
+    """An upload error of the SDK in the CLI's terms: the CLI has no ``extension=``; the
+    file's name says which type it is."""
+    wrong = _WRONG_SUFFIX.search(message)
+    if wrong is None:
+        return message
+    found = wrong.group("found").lower()
+    return message[: wrong.end() - len("pass the matching extension")] + (
+        f"rename the file to end in .{found}"
+    )
 
 
 def _save(sdk: Any, generation: Any, folder: Path, out: Output) -> List[str]:
@@ -293,7 +480,7 @@ def cmd_generate(args: argparse.Namespace, out: Output) -> None:
         "seed": args.seed,
     }
     if args.init_image is not None:
-        options["init_image_id"] = sdk.init_image.upload(args.init_image)
+        options["init_image_id"] = _upload_init_image(sdk, args.init_image)
         out.line(f"uploaded {args.init_image} as init image {options['init_image_id']}")
         options["init_strength"] = args.init_strength
     request = operations.CreateGenerationRequestBody(
@@ -359,7 +546,21 @@ def cmd_wait(args: argparse.Namespace, out: Output) -> None:
 
 
 def cmd_download(args: argparse.Namespace, out: Output) -> None:
-    out.data({"files": _save(_sdk(args), args.id, args.out, out)})
+    sdk = _sdk(args)
+    generation = sdk.generation._existing_generation(args.id)
+    status = _field(generation, "status")
+    if str(status) != "COMPLETE":
+        raise errors.RequestValidationError(_not_downloadable(args.id, status))
+    out.data({"files": _save(sdk, generation, args.out, out)})
+
+
+def _not_downloadable(generation_id: str, status: Any) -> str:
+    if str(status) == "FAILED":
+        return f"generation {generation_id} FAILED: it has no images to download"
+    return (
+        f"generation {generation_id} is {_known(status)}, not COMPLETE: run "
+        f"`leonardo wait {shlex.quote(generation_id)}`, then this download again"
+    )
 
 
 def cmd_delete(args: argparse.Namespace, out: Output) -> None:
@@ -370,7 +571,7 @@ def cmd_delete(args: argparse.Namespace, out: Output) -> None:
 
 
 def cmd_upload(args: argparse.Namespace, out: Output) -> None:
-    image_id = _sdk(args).init_image.upload(args.image)
+    image_id = _upload_init_image(_sdk(args), args.image)
     out.line(image_id)
     out.data({"initImageId": image_id})
 
@@ -402,6 +603,10 @@ def cmd_upscale(args: argparse.Namespace, out: Output) -> None:
                 poll_interval=args.poll_interval,
                 on_progress=show,
             )
+        except errors.WaitTimeoutError as exc:
+            raise errors.WaitTimeoutError(
+                f"{exc.message}; a larger --timeout waits longer", last_state=exc.last_state
+            ) from None
         finally:
             out.end_progress()
         out.line(f"{variation_id}  {_known(variation.status)}  {_known(variation.url)}")
@@ -444,7 +649,11 @@ def _batch_requests(path: Path) -> List[Any]:
                 raise ValueError("not a JSON object")
             requests.append(operations.CreateGenerationRequestBody.from_dict(fields))
         except (ValueError, errors.SDKError) as exc:
-            raise errors.RequestValidationError(f"{path}:{number}: {exc}") from None
+            # The line is JSON of request fields: the model's Python name means nothing here.
+            problem = str(exc).replace(
+                f"{operations.CreateGenerationRequestBody.__name__}: ", "", 1
+            )
+            raise errors.RequestValidationError(f"{path}:{number}: {problem}") from None
     if not requests:
         raise errors.RequestValidationError(f"{path} holds no prompt")
     return requests
@@ -513,16 +722,54 @@ def _progress_bar(total: int, out: Output) -> Any:
     )
 
 
-def cmd_serve(args: argparse.Namespace, out: Output) -> None:
-    from .testing.__main__ import main as serve
+def cmd_serve(args: argparse.Namespace, out: Output) -> Optional[int]:
+    from .testing.__main__ import serve
 
-    argv = ["--port", str(args.port), "--complete-after", str(args.complete_after)]
-    if getattr(args, "api_key", None):
-        argv += ["--api-key", args.api_key]
-    raise SystemExit(serve(argv))
+    return serve(args, args.command_parser)
 
 
-COMMANDS: Dict[str, Callable[[argparse.Namespace, Output], None]] = {
+# The CLI's global options that mean nothing to serve, and why: refused rather than ignored.
+_NOT_FOR_SERVE = {
+    "json": (
+        "--json",
+        f"serve prints shell lines (export {_defaults.SERVER_URL_ENV}=..., "
+        f"export {_defaults.API_KEY_ENV}=...), not JSON",
+    ),
+    "server_url": (
+        "--server-url",
+        "serve listens on 127.0.0.1 and prints its own URL; choose the port with --port",
+    ),
+}
+
+
+def _refuse_what_serve_ignores(args: argparse.Namespace) -> None:
+    for dest, (option, why) in _NOT_FOR_SERVE.items():
+        if hasattr(args, dest):
+            args.command_parser.error(f"{option} does not apply to serve: {why}")
+
+
+def _refuse_undecodable_text(args: argparse.Namespace) -> None:
+    """An argument that is not UTF-8 (bytes the shell passed through) is a usage error naming
+    the argument, not an encoding error of the request model later."""
+    parser = args.command_parser
+    for dest, value in vars(args).items():
+        if not isinstance(value, str):
+            continue
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            name = next(
+                (
+                    (action.option_strings or [action.metavar or action.dest])[0]
+                    for action in parser._actions
+                    if action.dest == dest
+                ),
+                dest,
+            )
+            parser.error(f"argument {name}: not valid UTF-8 text (at character {exc.start})")
+
+
+COMMANDS: Dict[str, Callable[[argparse.Namespace, Output], Optional[int]]] = {
     "generate": cmd_generate,
     "get": cmd_get,
     "list": cmd_list,
@@ -547,12 +794,17 @@ def _tolerate_unencodable_text() -> None:
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "serve":
+        _refuse_what_serve_ignores(args)
+    _refuse_undecodable_text(args)
     _tolerate_unencodable_text()
     key = _api_key(args)
     out = Output(getattr(args, "json", False), secrets=[key] if key else [])
     try:
-        COMMANDS[args.command](args, out)
+        status = COMMANDS[args.command](args, out)
         out.out.flush()  # here, not at exit, so that a closed pipe is caught below
+        if status:
+            return status
     except _BatchFailed:
         out.out.flush()
         return EXIT_ERROR

@@ -1,13 +1,23 @@
-"""``python -m leonardoaisdk.testing``: serve the local Leonardo API until interrupted."""
+"""``python -m leonardoaisdk.testing``: serve the local Leonardo API until interrupted.
+
+``leonardo serve`` is the same command: both declare their options with
+:func:`add_server_options` and run :func:`serve`, so the two cannot drift apart.
+"""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
+import shlex
 import signal
 import sys
 import threading
-from typing import Any, List, Optional, Tuple, Union
+from typing import Any, Dict, List, Optional, Tuple, Union
 
+from .. import _defaults
+from .._config import check_token
+from ..models.errors import ConfigurationError
 from ._server import (
     DEFAULT_COMPLETE_AFTER,
     DEFAULT_CONCURRENCY_LIMIT,
@@ -52,15 +62,24 @@ def limit_or_none(text: str) -> Optional[int]:
         ) from None
 
 
-def main(argv: Optional[List[str]] = None) -> int:
-    parser = argparse.ArgumentParser(
-        prog="python -m leonardoaisdk.testing",
-        description="Serve a local, stateful Leonardo.Ai API on 127.0.0.1 until interrupted.",
+DEFAULT_PORT = 8765
+
+
+def add_server_options(parser: argparse.ArgumentParser, *, api_key_default: Any = None) -> None:
+    """Declare the server's options on ``parser``. ``api_key_default`` is ``None`` unless the
+    caller must tell an unset ``--api-key`` from one given elsewhere (``argparse.SUPPRESS``)."""
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=DEFAULT_PORT,
+        help=f"port on 127.0.0.1 (default {DEFAULT_PORT}; 0: any free port)",
     )
     parser.add_argument(
-        "--port", type=int, default=8765, help="port to listen on (0: any free port)"
+        "--api-key",
+        default=api_key_default,
+        help=f"bearer token to accept (default: ${_defaults.API_KEY_ENV} if set, "
+        "else a random one)",
     )
-    parser.add_argument("--api-key", help="bearer token to accept (default: a random one)")
     parser.add_argument("--user-id", help="user id to report from GET /me (default: random)")
     parser.add_argument(
         "--complete-after",
@@ -127,11 +146,51 @@ def main(argv: Optional[List[str]] = None) -> int:
         default=DEFAULT_UPLOAD_EXPIRES_AFTER,
         help=f"seconds a presigned upload stays valid (default {DEFAULT_UPLOAD_EXPIRES_AFTER:g})",
     )
-    args = parser.parse_args(argv)
+
+
+def _accepted_key(args: argparse.Namespace, parser: argparse.ArgumentParser) -> Optional[str]:
+    """The key to accept (None: a random one). It must be one the SDK and the CLI can send."""
+    given = getattr(args, "api_key", None)
+    if given:
+        key, source = given, "--api-key"
+    else:
+        key, source = os.environ.get(_defaults.API_KEY_ENV, ""), f"${_defaults.API_KEY_ENV}"
+    key = key.strip()
+    if not key:
+        return None
+    try:
+        return check_token(key, source)
+    except ConfigurationError as exc:
+        parser.error(str(exc))
+
+
+def _say(line: str) -> None:
+    try:
+        print(line, flush=True)
+    except BrokenPipeError:
+        # Nobody reads the output any more (`... | head -2`): that is no reason to stop serving.
+        with contextlib.suppress(OSError, ValueError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+def export_lines(server: LocalLeonardo) -> List[str]:
+    """The two lines that point the SDK and ``leonardo`` at ``server``, for a shell."""
+    return [
+        f"export {_defaults.SERVER_URL_ENV}={shlex.quote(server.url)}",
+        f"export {_defaults.API_KEY_ENV}={shlex.quote(server.api_key)}",
+    ]
+
+
+_STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+def serve(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    """Run the server ``args`` describe until SIGINT or SIGTERM; 0 once it stopped cleanly."""
+    api_key = _accepted_key(args, parser)
     try:
         server = LocalLeonardo(
             port=args.port,
-            api_key=args.api_key,
+            api_key=api_key,
             user_id=args.user_id,
             complete_after=args.complete_after,
             seed=args.seed,
@@ -146,30 +205,69 @@ def main(argv: Optional[List[str]] = None) -> int:
         )
     except ValueError as exc:
         parser.error(str(exc))
-    try:
-        server.start()
-    except OSError as exc:
-        print(f"cannot listen on 127.0.0.1:{args.port}: {exc.strerror}", file=sys.stderr)
-        return 1
     stop = threading.Event()
-
-    def request_stop(*_: Any) -> None:
-        stop.set()
-
-    signal.signal(signal.SIGTERM, request_stop)
-    print(f"LocalLeonardo is serving the Leonardo API at {server.url}")
-    print(f"  api key: {server.api_key}")
-    print(f"  user id: {server.user_id}")
-    print(f"Use it with: LeonardoAiSDK(bearer_auth={server.api_key!r}, server_url={server.url!r})")
-    print("Press Ctrl+C to stop.", flush=True)
+    # Set explicitly, whatever was inherited: a background job of a non-interactive shell
+    # (`leonardo serve &` in a script) starts with SIGINT ignored, and `kill -INT` would do
+    # nothing. Installed before the server starts, so no signal is missed.
+    previous = _on_stop_signals(lambda *_: stop.set())
     try:
-        stop.wait()
-    except KeyboardInterrupt:
-        pass
+        try:
+            server.start()
+        except OSError as exc:
+            print(
+                f"{parser.prog}: error: cannot listen on 127.0.0.1:{args.port}: {exc.strerror} "
+                "(another port: --port N, or --port 0 for any free one)",
+                file=sys.stderr,
+            )
+            return 1
+        try:
+            for line in export_lines(server):
+                _say(line)
+            _say(f"# LocalLeonardo is serving the Leonardo API at {server.url}")
+            _say(f"#   user id: {server.user_id}")
+            _say(
+                "# Paste the two export lines into another shell: leonardo and LeonardoAiSDK() "
+                "then use this server."
+            )
+            _say("# Press Ctrl+C to stop.")
+            stop.wait()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            server.stop()
     finally:
-        server.stop()
-    print("stopped", flush=True)
+        _restore(previous)
+    _say("stopped")
     return 0
+
+
+def _on_stop_signals(handler: Any) -> Dict[int, Any]:
+    """Install ``handler`` for SIGINT and SIGTERM; the handlers it replaced. Only the main
+    thread may set handlers: elsewhere nothing is changed (signals reach the main thread)."""
+    if threading.current_thread() is not threading.main_thread():
+        return {}
+    return {number: signal.signal(number, handler) for number in _STOP_SIGNALS}
+
+
+def _restore(previous: Dict[int, Any]) -> None:
+    for number, handler in previous.items():
+        signal.signal(number, handler if handler is not None else signal.SIG_DFL)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m leonardoaisdk.testing",
+        description="Serve a local, stateful Leonardo.Ai API on 127.0.0.1 until interrupted. "
+        f"It first prints the lines export {_defaults.SERVER_URL_ENV}=... and export "
+        f"{_defaults.API_KEY_ENV}=... that point the SDK and the leonardo command at it.",
+    )
+    add_server_options(parser)
+    return parser
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    parser = build_parser()
+    return serve(parser.parse_args(argv), parser)
 
 
 if __name__ == "__main__":
