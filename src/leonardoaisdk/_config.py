@@ -99,10 +99,10 @@ def check_server_url(url: Any, url_params: Optional[Dict[str, str]], source: str
             raise ConfigurationError(f"{source} needs url_params[{name!r}]")
         return str(params[name])
 
-    url = _PLACEHOLDER.sub(fill, url).rstrip("/")
-    if not url.startswith(("http://", "https://")):
-        raise ConfigurationError(f"{source} must start with http:// or https://, not {url!r}")
-    return url
+    filled: str = _PLACEHOLDER.sub(fill, url).rstrip("/")
+    if not filled.startswith(("http://", "https://")):
+        raise ConfigurationError(f"{source} must start with http:// or https://, not {filled!r}")
+    return filled
 
 
 def check_token(token: Any, source: str) -> str:
