@@ -89,6 +89,14 @@ SERVERS: Dict[str, Callable[[Any], ContextManager[str]]] = {
 EXAMPLES = sorted(SERVERS)
 
 
+def create(server: LocalLeonardo, **fields: Any) -> str:
+    """A generation made through the SDK, as the user's code would: its id."""
+    sdk = leonardoaisdk.LeonardoAiSDK(bearer_auth=server.api_key, server_url=server.url)
+    job = sdk.generation.create_generation(operations.CreateGenerationRequestBody(**fields)).object
+    assert job is not None
+    return job.sd_generation_job.generation_id
+
+
 def final(server: LocalLeonardo, generation_id: str) -> List[WebhookDelivery]:
     deadline = time.monotonic() + WAIT
     while time.monotonic() < deadline:
@@ -102,19 +110,13 @@ def final(server: LocalLeonardo, generation_id: str) -> List[WebhookDelivery]:
 @pytest.mark.parametrize("name", EXAMPLES)
 def test_the_example_route_receives_the_typed_event_and_hands_it_on(name: str) -> None:
     example = load_example(name)
-    events: queue.Queue[WebhookEvent] = (
-        queue.Queue()
-    )  # nothing consumes it: the route must not wait
+    # Nothing consumes the queue: the route must answer without waiting for its consumer.
+    events: queue.Queue[WebhookEvent] = queue.Queue()
     with (
         SERVERS[name](example.create_app(KEY, events)) as origin,
         LocalLeonardo(complete_after=0.2, webhook_url=origin + ROUTE, webhook_key=KEY) as server,
     ):
-        sdk = leonardoaisdk.LeonardoAiSDK(bearer_auth=server.api_key, server_url=server.url)
-        job = sdk.generation.create_generation(
-            operations.CreateGenerationRequestBody(prompt="a lighthouse", num_images=3)
-        ).object
-        assert job is not None
-        generation_id = job.sd_generation_job.generation_id
+        generation_id = create(server, prompt="a lighthouse", num_images=3)
 
         event = events.get(timeout=WAIT)
         assert isinstance(event, WebhookEvent)
@@ -136,12 +138,7 @@ def test_the_example_route_refuses_what_is_not_a_leonardo_event(name: str) -> No
         with LocalLeonardo(
             complete_after=0, webhook_url=origin + ROUTE, webhook_key="whk-someone-else"
         ) as server:
-            sdk = leonardoaisdk.LeonardoAiSDK(bearer_auth=server.api_key, server_url=server.url)
-            job = sdk.generation.create_generation(
-                operations.CreateGenerationRequestBody(prompt="x")
-            )
-            assert job.object is not None
-            (delivery,) = final(server, job.object.sd_generation_job.generation_id)
+            (delivery,) = final(server, create(server, prompt="x"))
             assert (delivery.status, delivery.will_retry) == (401, False)
 
         url = origin + ROUTE
@@ -192,12 +189,7 @@ def test_the_example_runs_as_a_script_and_its_worker_handles_the_event(name: str
             webhook_url=f"http://127.0.0.1:{port}{ROUTE}",
             webhook_key=KEY,
         ) as server:
-            sdk = leonardoaisdk.LeonardoAiSDK(bearer_auth=server.api_key, server_url=server.url)
-            job = sdk.generation.create_generation(
-                operations.CreateGenerationRequestBody(prompt="a fox", num_images=1)
-            ).object
-            assert job is not None
-            generation_id = job.sd_generation_job.generation_id
+            generation_id = create(server, prompt="a fox", num_images=1)
             line = ""
             deadline = time.monotonic() + WAIT
             while generation_id not in line:  # the framework may print its own lines first
