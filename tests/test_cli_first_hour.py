@@ -184,6 +184,30 @@ def test_running_out_of_time_says_how_to_wait_again(server: LocalLeonardo) -> No
     assert f"leonardo wait {generation_id} --timeout SECONDS waits again" in speaks_cli(result)
 
 
+def test_an_upscale_running_out_of_time_says_to_wait_longer(server: LocalLeonardo) -> None:
+    generation_id = created_id(server)
+    server.complete(generation_id)
+    generated = as_json(against(server, "--json", "get", generation_id))["generated_images"]
+    result = against(
+        server, "upscale", generated[0]["id"], "--timeout", "0.3", "--poll-interval", "0.1"
+    )
+    assert result.returncode == 0  # without --wait or --out it does not wait
+    result = against(
+        server,
+        "upscale",
+        generated[0]["id"],
+        "--wait",
+        "--timeout",
+        "0.3",
+        "--poll-interval",
+        "0.1",
+    )
+    one_line_error(result, "WaitTimeoutError: variation ")
+    assert speaks_cli(result).endswith(
+        "was still PENDING after 0.3 s; a larger --timeout waits longer"
+    )
+
+
 @pytest.mark.parametrize(
     ("argv", "command", "message"),
     [

@@ -438,24 +438,22 @@ def _upload_init_image(sdk: Any, path: Path) -> str:
     try:
         image_id: str = sdk.init_image.upload(path)
     except errors.RequestValidationError as exc:
-        raise errors.RequestValidationError(_cli_wording(exc.message)) from None
+        raise errors.RequestValidationError(_with_renaming_advice(exc.message)) from None
     return image_id
 
 
-_WRONG_SUFFIX = re.compile(
-    r"is an? (?P<found>\w+) image by its first bytes, not \w+: pass the matching extension$"
+_MISNAMED_IMAGE = re.compile(
+    r"(?P<what>is an? (?P<found>\w+) image by its first bytes, not \w+: )"
+    r"pass the matching extension$"
 )
 
 
-def _cli_wording(message: str) -> str:
-    """An upload error of the SDK in the CLI's terms: the CLI has no ``extension=``; the
-    file's name says which type it is."""
-    wrong = _WRONG_SUFFIX.search(message)
-    if wrong is None:
-        return message
-    found = wrong.group("found").lower()
-    return message[: wrong.end() - len("pass the matching extension")] + (
-        f"rename the file to end in .{found}"
+def _with_renaming_advice(message: str) -> str:
+    """The SDK's advice for an image whose name lies about its type is to pass ``extension=``;
+    the CLI has no such option: the file's name is what says the type."""
+    return _MISNAMED_IMAGE.sub(
+        lambda found: f"{found['what']}rename the file to end in .{found['found'].lower()}",
+        message,
     )
 
 
