@@ -14,14 +14,24 @@ from ._version import __version__
 
 if TYPE_CHECKING:
     from . import errors, models, utils
+    from .async_sdk import AsyncLeonardoAiSDK
     from .sdk import LeonardoAiSDK
     from .types import UNSET
 
-__all__ = ["LeonardoAiSDK", "UNSET", "__version__", "errors", "models", "utils"]
+__all__ = [
+    "AsyncLeonardoAiSDK",
+    "LeonardoAiSDK",
+    "UNSET",
+    "__version__",
+    "errors",
+    "models",
+    "utils",
+]
 
 __getattr__, __dir__ = lazy_exports(
     __name__,
     {
+        "AsyncLeonardoAiSDK": ".async_sdk",
         "LeonardoAiSDK": ".sdk",
         "UNSET": ".types",
         "errors": ".errors",

@@ -11,11 +11,8 @@ Every error message and body, every log line and every pickle of a request goes 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Iterable, Tuple
+from typing import Any, Iterable, Tuple
 from urllib.parse import unquote, urlsplit, urlunsplit
-
-if TYPE_CHECKING:
-    import requests
 
 MASK = "[REDACTED]"
 SENSITIVE_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie"})
@@ -68,11 +65,13 @@ class Redactor:
                 value = value.replace(secret, MASK)
         return value
 
-    def response(self, response: requests.Response) -> requests.Response:
+    def response(self, response: Any) -> Any:
         """Scrub what an error keeps of ``response`` (body, reason, headers), in place: the error
         owns it, and it may be printed, logged or pickled."""
         if not self._secrets:
             return response
+        if hasattr(response, "reason_phrase"):
+            return self._httpx_response(response)
         consumed: bool = getattr(response, "_content_consumed", False)  # requests sets it
         content = response.content if consumed else b""
         text = content.decode("utf-8", "replace")
@@ -84,14 +83,46 @@ class Redactor:
         response.url = safe_url(response.url or "")
         if response.request is not None and response.request.url:
             response.request.url = safe_url(response.request.url)
-        for name, value in list(response.headers.items()):
+        self._scrub_headers(response.headers)
+        return response
+
+    def _httpx_response(self, response: Any) -> Any:
+        content = getattr(response, "_content", b"")
+        text = content.decode("utf-8", "replace")
+        scrubbed = self.text(text)
+        if scrubbed != text:
+            response._content = scrubbed.encode("utf-8")
+            response.__dict__.pop("_text", None)  # httpx caches the decoded text
+        reason = response.extensions.get("reason_phrase")
+        if isinstance(reason, bytes):
+            cleaned = self.text(reason.decode("latin-1"))
+            response.extensions["reason_phrase"] = cleaned.encode("latin-1", "replace")
+        self._scrub_headers(response.headers)
+        url = response.request.url
+        if "@" in str(url):
+            response.request.url = type(url)(safe_url(str(url)))
+        return response
+
+    def _scrub_headers(self, headers: Any) -> None:
+        for name, value in list(headers.items()):
             if name.lower() in SENSITIVE_HEADERS:
-                response.headers[name] = MASK
+                headers[name] = MASK
             elif isinstance(value, str):
                 cleaned = self.text(value)
                 if cleaned != value:
-                    response.headers[name] = cleaned
-        return response
+                    headers[name] = cleaned
+
+
+def mask_sent_headers(response: Any) -> None:
+    """After an ``httpx`` request is sent, its headers (kept as bytes on ``response.request``
+    and on each redirect's) lose their secrets, so a kept or pickled response never carries
+    the key. ``requests`` keeps our :class:`SecretHeaderValue`, which masks itself."""
+    for answered in (*response.history, response):
+        headers = answered.request.headers
+        for name in SENSITIVE_HEADERS & {key.lower() for key in headers}:
+            value = headers[name]
+            scheme = value.split(" ", 1)[0] if " " in value else ""
+            headers[name] = f"{scheme} {MASK}" if scheme else MASK
 
 
 def url_secrets(url: str) -> Tuple[str, ...]:

@@ -13,7 +13,7 @@ import http.client
 import io
 import socket
 import time
-from typing import Any, Callable, Dict, List, Mapping, NamedTuple, Optional, Tuple
+from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple
 from urllib.parse import urljoin, urlsplit
 
 import requests
@@ -23,24 +23,20 @@ from urllib3 import connectionpool
 from urllib3.exceptions import NewConnectionError, ReadTimeoutError
 
 from . import _defaults
+from ._engine import (
+    Answer,
+    BodyCollector,
+    BodyTooLarge,
+    Broke,
+    Failure,
+    Outcome,
+    Oversized,
+    Send,
+    exception_chain,
+    innermost_reason,
+)
 
 Timeout = Tuple[float, float]
-
-
-class BodyTooLarge(Exception):
-    def __init__(self, limit: int, seen: int) -> None:
-        super().__init__(f"the response body is larger than {limit} bytes")
-        self.limit = limit
-        self.seen = seen
-
-
-class Failure(NamedTuple):
-    """What a transport failure means to the retry decision."""
-
-    never_sent: bool
-    """Provably failed before the first byte of the request left: safe to repeat a POST."""
-    timed_out: bool
-    reason: str
 
 
 # --- reading an answer within a deadline -----------------------------------------------------
@@ -214,6 +210,30 @@ class RequestsTransport:
             cert=settings.get("cert"),
         )
 
+    def attempt(self, step: Send) -> Outcome:
+        """One attempt of the engine's: sent, and its answer read (or consumed)."""
+        read_by = time.monotonic() + step.timeout[0] + step.timeout[1]
+        response: Optional[requests.Response] = None
+        try:
+            response = self.send(
+                step.method,
+                step.url,
+                params=step.params,
+                body=step.body,
+                headers=step.headers,
+                timeout=step.timeout,
+                check_redirect=step.check_redirect,
+            )
+            if step.consume is not None and 200 <= response.status_code < 300:
+                with response:
+                    return Answer(response, step.consume(response))
+            read_body(response, step.limit, read_by)
+            return Answer(response)
+        except BodyTooLarge as exc:
+            return Oversized(response, exc.limit)
+        except requests.RequestException as exc:
+            return Broke(classify(exc), exc)
+
     def close(self) -> None:
         self.session.close()
 
@@ -230,21 +250,10 @@ def _redirect_hook(check: Callable[[str], None]) -> Callable[..., requests.Respo
 def read_body(response: requests.Response, limit: int, deadline: float) -> bytes:
     """The whole (decompressed) body, refusing one larger than ``limit`` without reading the
     rest. Stored on the response too, so ``raw_response.content`` and ``.text`` work."""
-    declared = response.headers.get("Content-Length", "")
-    encoded = bool(response.headers.get("Content-Encoding"))
-    length = int(declared) if declared.isdigit() and len(declared) < 20 else None
-    if length is not None and not encoded and length > limit:
-        response.close()
-        raise BodyTooLarge(limit, length)
-    chunk_size = length + 1 if length is not None and not encoded else 64 * 1024
-    chunks: List[bytes] = []
-    seen = 0
     try:
-        for chunk in response.iter_content(chunk_size):
-            seen += len(chunk)
-            if seen > limit:
-                raise BodyTooLarge(limit, seen)
-            chunks.append(chunk)
+        collector = BodyCollector(response.headers, limit)
+        for chunk in response.iter_content(collector.chunk_size):
+            collector.add(chunk)
             if time.monotonic() > deadline:
                 raise requests.exceptions.ReadTimeout(
                     "the answer took longer than the read timeout", response=response
@@ -252,7 +261,7 @@ def read_body(response: requests.Response, limit: int, deadline: float) -> bytes
     except BaseException:
         response.close()  # drop the connection: the rest of the body is never read
         raise
-    content = chunks[0] if len(chunks) == 1 else b"".join(chunks)
+    content = collector.content()
     response._content = content
     response._content_consumed = True  # type: ignore[attr-defined]
     return content
@@ -262,11 +271,13 @@ def read_body(response: requests.Response, limit: int, deadline: float) -> bytes
 
 
 def classify(exc: requests.RequestException) -> Failure:
-    chain = _chain(exc)
+    chain = exception_chain(exc)
     timed_out = isinstance(exc, requests.Timeout) or any(
         isinstance(e, (ReadTimeoutError, socket.timeout)) for e in chain
     )
-    return Failure(never_sent=_never_sent(exc, chain), timed_out=timed_out, reason=_reason(chain))
+    return Failure(
+        never_sent=_never_sent(exc, chain), timed_out=timed_out, reason=innermost_reason(chain)
+    )
 
 
 def _never_sent(exc: requests.RequestException, chain: List[BaseException]) -> bool:
@@ -296,28 +307,3 @@ def _failed_in_handshake(exc: BaseException) -> bool:
             return True
         frame = frame.tb_next
     return False
-
-
-def _chain(exc: BaseException) -> List[BaseException]:
-    """``exc`` and every exception it wraps (urllib3 nests them in ``reason`` and ``args``)."""
-    found: List[BaseException] = []
-    pending: List[Any] = [exc]
-    while pending and len(found) < 32:
-        current = pending.pop(0)
-        if not isinstance(current, BaseException) or any(current is e for e in found):
-            continue
-        found.append(current)
-        pending.append(getattr(current, "reason", None))
-        pending.extend(current.args[:1])
-        pending.append(current.__cause__)
-        pending.append(current.__context__)
-    return found
-
-
-def _reason(chain: List[BaseException]) -> str:
-    """The innermost reason (e.g. "Connection refused"), not the layers of wrappers."""
-    for exc in chain:
-        if isinstance(exc, OSError) and exc.strerror:
-            return exc.strerror
-    innermost = chain[-1]
-    return str(innermost) or type(innermost).__name__

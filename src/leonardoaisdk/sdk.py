@@ -7,10 +7,11 @@ from typing import Any, Dict, Optional
 import requests
 
 from . import _defaults
-from ._config import BearerAuth, resolve_limit, resolve_server_url, resolve_token
-from ._pipeline import Pipeline, TimeoutArg, normalize_timeout
+from ._config import BearerAuth
+from ._pipeline import Pipeline, TimeoutArg
 from ._redact import safe_url
-from ._retry import RetriesArg, RetryPolicy
+from ._retry import RetriesArg
+from ._settings import engine_settings
 from ._transport import RequestsTransport, new_session
 from .dataset import Dataset
 from .element import Element
@@ -66,23 +67,25 @@ class LeonardoAiSDK:
         max_response_bytes: int = _defaults.MAX_RESPONSE_BYTES,
         max_download_bytes: int = _defaults.MAX_DOWNLOAD_BYTES,
     ) -> None:
-        token = resolve_token(bearer_auth, security)
-        base_url = resolve_server_url(server_url, server_idx, url_params)
+        settings = engine_settings(
+            bearer_auth,
+            security,
+            server_idx,
+            server_url,
+            url_params,
+            retry_config,
+            timeout,
+            max_response_bytes,
+            max_download_bytes,
+        )
         if client is not None and not isinstance(client, requests.Session):
             raise ConfigurationError(
                 f"client must be a requests.Session, not {type(client).__name__}"
             )
         self._owns_session = client is None
         session = client if client is not None else new_session()
-        self._pipeline = Pipeline(
-            RequestsTransport(session, owns_session=self._owns_session),
-            base_url,
-            token,
-            normalize_timeout(timeout, (_defaults.CONNECT_TIMEOUT, _defaults.READ_TIMEOUT)),
-            RetryPolicy.from_config(retry_config),
-            max_response_bytes=resolve_limit("max_response_bytes", max_response_bytes),
-            max_download_bytes=resolve_limit("max_download_bytes", max_download_bytes),
-        )
+        transport = RequestsTransport(session, owns_session=self._owns_session)
+        self._pipeline = Pipeline(transport, **settings)
         self.dataset = Dataset(self._pipeline)
         self.element = Element(self._pipeline)
         self.generation = Generation(self._pipeline)
