@@ -426,3 +426,27 @@ def test_kill_int_stops_a_background_job_of_a_shell_script(tmp_path: Path) -> No
     assert out.strip() == "exit 0", out + err
     text = log.read_text()
     assert text.splitlines()[-1] == "stopped" and "Traceback" not in text
+
+
+def test_only_serve_loads_the_local_server() -> None:
+    """serve's options come from the local server's package: the other commands, and
+    `leonardo --help`, must not pay for importing it."""
+    probe = (
+        "import contextlib, io, sys\n"
+        "from leonardoaisdk import cli\n"
+        "with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):\n"
+        "    cli.build_parser().parse_args(sys.argv[1:])\n"
+        "print('leonardoaisdk.testing' in sys.modules)\n"
+    )
+    loaded = {
+        " ".join(argv): subprocess.run(
+            [sys.executable, "-c", probe, *argv], capture_output=True, text=True, timeout=30
+        ).stdout.strip()
+        for argv in (["list"], ["--help"], ["generate", "--help"], ["serve"])
+    }
+    assert loaded == {
+        "list": "False",
+        "--help": "False",
+        "generate --help": "False",
+        "serve": "True",
+    }
