@@ -12,6 +12,13 @@ TOKEN = "test-token-5f1d2c3b"
 BASE = "https://cloud.leonardo.ai/api/rest/v1"
 
 
+@pytest.fixture(autouse=True)
+def _no_pointers_from_the_shell(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A developer who pasted `leonardo serve`'s export lines must not send the tests' mocked
+    calls to that server: tests set the variables they need themselves."""
+    monkeypatch.delenv("LEONARDO_SERVER_URL", raising=False)
+
+
 @pytest.fixture
 def mock() -> Iterator[responses.RequestsMock]:
     with responses.RequestsMock(assert_all_requests_are_fired=True) as rsps:

@@ -547,7 +547,7 @@ def test_module_command_takes_the_limits() -> None:
     )
     try:
         assert process.stdout is not None
-        url = process.stdout.readline().rsplit(" ", 1)[-1].strip()
+        url = process.stdout.readline().strip().partition("=")[2]
         assert url.startswith("http://127.0.0.1:")
         headers = {"Authorization": "Bearer k"}
         refused = requests.post(url + "/generations", data=b"{" * 101, headers=headers, timeout=5)

@@ -146,6 +146,15 @@ def add_server_options(parser: argparse.ArgumentParser, *, api_key_default: Any 
         default=DEFAULT_UPLOAD_EXPIRES_AFTER,
         help=f"seconds a presigned upload stays valid (default {DEFAULT_UPLOAD_EXPIRES_AFTER:g})",
     )
+    parser.add_argument(
+        "--webhook-url",
+        help="POST each generation's completion event here, as the live API does "
+        "(see docs/webhooks.md)",
+    )
+    parser.add_argument(
+        "--webhook-key",
+        help="the callback key sent as 'Authorization: Bearer KEY' with each event",
+    )
 
 
 def _accepted_key(args: argparse.Namespace, parser: argparse.ArgumentParser) -> Optional[str]:
@@ -173,11 +182,13 @@ def _say(line: str) -> None:
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
-def export_lines(server: LocalLeonardo) -> List[str]:
-    """The two lines that point the SDK and ``leonardo`` at ``server``, for a shell."""
+def export_lines(server: LocalLeonardo, *, key_from_environment: bool = False) -> List[str]:
+    """The two lines that point the SDK and ``leonardo`` at ``server``, for a shell. A key
+    taken from ``$LEONARDO_API_KEY`` may be a real one: it is referred to, never printed."""
+    key = f'"${_defaults.API_KEY_ENV}"' if key_from_environment else shlex.quote(server.api_key)
     return [
         f"export {_defaults.SERVER_URL_ENV}={shlex.quote(server.url)}",
-        f"export {_defaults.API_KEY_ENV}={shlex.quote(server.api_key)}",
+        f"export {_defaults.API_KEY_ENV}={key}",
     ]
 
 
@@ -202,6 +213,8 @@ def serve(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             max_connections=args.max_connections,
             max_upload=args.max_upload,
             upload_expires_after=args.upload_expires_after,
+            webhook_url=args.webhook_url,
+            webhook_key=args.webhook_key,
         )
     except ValueError as exc:
         parser.error(str(exc))
@@ -221,7 +234,8 @@ def serve(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             )
             return 1
         try:
-            for line in export_lines(server):
+            from_environment = not getattr(args, "api_key", None) and api_key is not None
+            for line in export_lines(server, key_from_environment=from_environment):
                 _say(line)
             _say(f"# LocalLeonardo is serving the Leonardo API at {server.url}")
             _say(f"#   user id: {server.user_id}")
