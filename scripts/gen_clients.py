@@ -190,11 +190,10 @@ from __future__ import annotations
 
 from typing import Optional, Union
 
-from ._async_subclient import AsyncSubClient
+from ._subclient import AsyncSubClient, params_of
 from ._engine import TimeoutArg
 from ._operations import {imports}
 from ._retry import RetriesArg
-from ._subclient import params_of
 from .models import operations
 
 __all__ = [{names}]
@@ -264,4 +263,3 @@ def main(argv: List[str]) -> int:
 
 if __name__ == "__main__":
     raise SystemExit(main(sys.argv[1:]))
-

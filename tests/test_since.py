@@ -97,5 +97,5 @@ def test_leonardo_list_since(server: LocalLeonardo) -> None:
     listed = as_json(run(server, "--json", "list", "--user-id", USER, "--since", "2024-02-01"))
     assert [g["id"] for g in listed] == ["g-0", "g-1"]
     refused = run(server, "list", "--user-id", USER, "--since", "someday")
-    assert refused.returncode == 1 and "since" in refused.stderr
+    assert refused.returncode == 2 and "since" in refused.stderr  # a usage error
     assert "Traceback" not in refused.stderr

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Optional, Union
 
-from ._async_subclient import AsyncSubClient
 from ._engine import TimeoutArg
 from ._operations import (
     CREATE_DATASET,
@@ -45,7 +44,7 @@ from ._operations import (
     UPLOAD_INIT_IMAGE,
 )
 from ._retry import RetriesArg
-from ._subclient import params_of
+from ._subclient import AsyncSubClient, params_of
 from .models import operations
 
 __all__ = [

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from typing import Any, Awaitable, Callable
+from typing import Any, Awaitable, Callable, Set
 from urllib.parse import urljoin
 
 import httpx
@@ -82,7 +82,9 @@ class HttpxTransport:
                 left = end - loop.time()
                 if left <= 0:
                     break
-                waiting = {inner} if written.done() else {inner, written}
+                waiting: Set[asyncio.Future[Any]] = {inner}
+                if not written.done():
+                    waiting.add(written)
                 done, _ = await asyncio.wait(
                     waiting, timeout=left, return_when=asyncio.FIRST_COMPLETED
                 )

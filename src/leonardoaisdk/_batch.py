@@ -1,9 +1,10 @@
 """Running many generations at the account's concurrency: ``generation.generate_many``.
 
-One loop, no threads: it keeps at most ``concurrency`` jobs in flight, starts the next as soon
-as one ends, and polls every job in flight with one listing of the user's newest generations
-per tick (a per-id GET only for a job the listing does not show). A create is a POST that costs
-credits, so it is never repeated, except after a 429, which means the job was not created.
+One loop, no threads (on the async client no tasks either: the same steps, awaited): it keeps
+at most ``concurrency`` jobs in flight, starts the next as soon as one ends, and polls every
+job in flight with one listing of the user's newest generations per tick (a per-id GET only for
+a job the listing does not show). A create is a POST that costs credits, so it is never
+repeated, except after a 429, which means the job was not created.
 """
 
 from __future__ import annotations
@@ -14,10 +15,10 @@ from collections import deque
 from typing import TYPE_CHECKING, Any, Callable, Deque, Dict, List, Optional, Sequence, Union
 
 from . import _defaults
+from ._steps import Sleep, Steps
 from .models import errors
 
 if TYPE_CHECKING:
-    from .generation import Generation
     from .models import operations
 
 logger = logging.getLogger("leonardoaisdk")
@@ -72,13 +73,13 @@ class _InFlight:
 class Batch:
     def __init__(
         self,
-        client: Generation,
+        client: Any,
         requests: Sequence[operations.CreateGenerationRequestBody],
         *,
         concurrency: int,
         user_id: str,
         timeout: float,
-        on_progress: Optional[Callable[[int, int, BatchResult], None]],
+        on_progress: Optional[Callable[[int, int, BatchResult], Any]],
         tick: float = _defaults.BATCH_POLL_INTERVAL,
     ) -> None:
         self.client = client
@@ -94,16 +95,16 @@ class Batch:
         self.requests_made = 0
         self.not_before = 0.0  # a 429's Retry-After: no create before this time
 
-    def run(self) -> List[BatchResult]:
+    def steps(self) -> Steps[List[BatchResult]]:
         try:
             while self.waiting or self.in_flight:
                 tick_started = time.monotonic()
-                self._start_jobs()
+                yield from self._start_jobs()
                 if self.in_flight:
-                    self._poll()
+                    yield from self._poll()
                 pause = self.tick - (time.monotonic() - tick_started)
                 if (self.waiting or self.in_flight) and pause > 0:
-                    time.sleep(pause)
+                    yield Sleep(pause)
         except KeyboardInterrupt:
             created = [r.generation_id for r in self.results if r.generation_id]
             logger.warning("batch interrupted; generations already created: %s", created)
@@ -112,77 +113,77 @@ class Batch:
 
     # --- starting -------------------------------------------------------------------------------
 
-    def _start_jobs(self) -> None:
+    def _start_jobs(self) -> Steps[None]:
         while self.waiting and len(self.in_flight) < self.concurrency:
             if time.monotonic() < self.not_before:
                 return
             result = self.waiting[0]
             try:
                 self.requests_made += 1
-                created = self.client.create_generation(result.request, retries="none")
+                created = yield self.client.create_generation(result.request, retries="none")
             except errors.RateLimitError as exc:
                 # A 429 means the job was not created: try it again after Retry-After.
                 self.not_before = time.monotonic() + (exc.retry_after or 1.0)
                 return
             except errors.SDKError as exc:
                 self.waiting.popleft()
-                self._finish(result, error=exc)
+                yield from self._finish(result, error=exc)
                 continue
             self.waiting.popleft()
             try:
                 generation_id = created_generation_id(created)
             except errors.ResponseValidationError as exc:
-                self._finish(result, error=exc)
+                yield from self._finish(result, error=exc)
                 continue
             result.generation_id = generation_id
             self.in_flight[generation_id] = _InFlight(result, time.monotonic() + self.timeout)
 
     # --- polling --------------------------------------------------------------------------------
 
-    def _poll(self) -> None:
-        listed = self._listing()
+    def _poll(self) -> Steps[None]:
+        listed = yield from self._listing()
         for generation_id in list(self.in_flight):
             state = listed.get(generation_id)
             if state is None:
-                state = self._one(generation_id)
-            self._judge(generation_id, state)
+                state = yield from self._one(generation_id)
+            yield from self._judge(generation_id, state)
 
-    def _listing(self) -> Dict[str, Any]:
+    def _listing(self) -> Steps[Dict[str, Any]]:
         """The newest generations of the user, by id: one request covers every job in flight."""
         limit = max(_defaults.LIST_PAGE_SIZE, 2 * len(self.in_flight))
         try:
             self.requests_made += 1
-            body = self.client.get_generations_by_user_id(self.user_id, limit=limit).object
+            body = (yield self.client.get_generations_by_user_id(self.user_id, limit=limit)).object
         except errors.SDKError:
             return {}  # a blip: the per-id GETs of this tick cover it
         found = (body.generations if body is not None else None) or []
         return {g.id: g for g in found if g is not None and g.id in self.in_flight}
 
-    def _one(self, generation_id: str) -> Any:
+    def _one(self, generation_id: str) -> Steps[Any]:
         try:
             self.requests_made += 1
-            body = self.client.get_generation_by_id(generation_id).object
+            body = (yield self.client.get_generation_by_id(generation_id)).object
         except (errors.ServerError, errors.APIConnectionError, errors.RateLimitError):
             return None  # ridden out like a wait does; the job's deadline still holds
         except errors.SDKError as exc:
-            self._finish(self.in_flight.pop(generation_id).result, error=exc)
+            yield from self._finish(self.in_flight.pop(generation_id).result, error=exc)
             return None
         return body.generations_by_pk if body is not None else None
 
-    def _judge(self, generation_id: str, state: Any) -> None:
+    def _judge(self, generation_id: str, state: Any) -> Steps[None]:
         flight = self.in_flight.get(generation_id)
         if flight is None:
             return
         status = str(getattr(state, "status", "")) if state is not None else ""
         if status == "COMPLETE":
             del self.in_flight[generation_id]
-            self._finish(flight.result, generation=state)
+            yield from self._finish(flight.result, generation=state)
         elif status == "FAILED":
             del self.in_flight[generation_id]
             failed = errors.GenerationFailedError(
                 f"generation {generation_id} failed", generation=state
             )
-            self._finish(flight.result, error=failed)
+            yield from self._finish(flight.result, error=failed)
         elif time.monotonic() > flight.deadline:
             del self.in_flight[generation_id]
             late = errors.WaitTimeoutError(
@@ -190,7 +191,7 @@ class Batch:
                 f"{self.timeout:g} s",
                 last_state=state,
             )
-            self._finish(flight.result, error=late)
+            yield from self._finish(flight.result, error=late)
 
     def _finish(
         self,
@@ -198,7 +199,7 @@ class Batch:
         *,
         generation: Any = None,
         error: Optional[errors.SDKError] = None,
-    ) -> None:
+    ) -> Steps[None]:
         result.generation = generation
         result.error = error if generation is None else None
         if generation is None and error is None:
@@ -207,4 +208,4 @@ class Batch:
             )
         self.done += 1
         if self.on_progress is not None:
-            self.on_progress(self.done, len(self.results), result)
+            yield self.on_progress(self.done, len(self.results), result)  # awaited if async

@@ -1,15 +1,17 @@
-"""What every sub-client shares: the pipeline and argument handling."""
+"""What every sub-client, sync or async, shares: the pipeline and argument handling."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Callable, Optional, Type, TypeVar, cast
 
-from ._pipeline import Pipeline
-from ._waiting import wait_until_done
+from ._steps import Steps
+from ._waiting import wait_steps
 from .models.errors import RequestValidationError
 
 if TYPE_CHECKING:
+    from ._async_pipeline import AsyncPipeline
     from ._operation import Operation
+    from ._pipeline import Pipeline
 
 RequestT = TypeVar("RequestT")
 
@@ -18,8 +20,13 @@ ResponseT = TypeVar("ResponseT")
 StateT = TypeVar("StateT")
 
 
-class SubClient:
-    def __init__(self, pipeline: Pipeline) -> None:
+class ClientBase:
+    """What every sub-client, sync or async, shares: the pipeline, the answer hook, and the
+    steps of a wait (``_steps``: the same code drives both clients)."""
+
+    _pipeline: Any
+
+    def __init__(self, pipeline: Any) -> None:
         self._pipeline = pipeline
 
     def _answered(self, response: ResponseT) -> ResponseT:
@@ -27,7 +34,7 @@ class SubClient:
         sub-client to note something of it (``generation`` remembers what jobs cost)."""
         return response
 
-    def _wait_for(
+    def _wait_steps(
         self,
         op: Operation[Any],
         request: Any,
@@ -36,18 +43,19 @@ class SubClient:
         what: str,
         timeout: float,
         poll_interval: float,
-        on_progress: Optional[Callable[[StateT], None]],
-    ) -> StateT:
-        """Poll ``op`` until the job ``pick(body)`` finds is COMPLETE (``wait_until_done``),
-        each poll ending by the wait's deadline."""
+        on_progress: Optional[Callable[[StateT], Any]],
+    ) -> Steps[StateT]:
+        """Poll ``op`` until the job ``pick(body)`` finds is COMPLETE (``wait_steps``), each
+        poll ending by the wait's deadline."""
 
-        def fetch(deadline: float) -> Optional[StateT]:
-            body = self._answered(self._pipeline.call(op, request, deadline=deadline)).object
+        def state(answer: Any) -> Optional[StateT]:
+            body = self._answered(answer).object
             return pick(body) if body is not None else None
 
-        return wait_until_done(
-            fetch,
-            lambda state: getattr(state, "status", None),
+        return wait_steps(
+            lambda deadline: self._pipeline.call(op, request, deadline=deadline),
+            state,
+            lambda found: getattr(found, "status", None),
             what=what,
             timeout=timeout,
             poll_interval=poll_interval,
@@ -56,6 +64,14 @@ class SubClient:
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} of {self._pipeline.server_url}>"
+
+
+class SubClient(ClientBase):
+    _pipeline: Pipeline
+
+
+class AsyncSubClient(ClientBase):
+    _pipeline: AsyncPipeline
 
 
 def params_of(request_type: Type[RequestT], first: Any, **rest: Any) -> RequestT:

@@ -17,8 +17,9 @@ from ._download import detect_extension
 from .models import errors
 
 if TYPE_CHECKING:
-    from ._pipeline import Pipeline, TimeoutArg
+    from ._pipeline import TimeoutArg
     from ._retry import RetriesArg
+    from ._steps import Steps
 
 ImageSource = Union[str, "os.PathLike[str]", bytes]
 
@@ -66,8 +67,7 @@ def checked_model(source: Any, extension: Optional[str]) -> Upload:
     wanted = _wanted_extension(extension, name, MODEL_EXTENSIONS)
     if wanted is None:
         raise errors.RequestValidationError(
-            f"say which kind of 3D model {name} is: extension= one of "
-            f"{', '.join(MODEL_EXTENSIONS)}"
+            f"say which kind of 3D model {name} is: extension= one of {', '.join(MODEL_EXTENSIONS)}"
         )
     return Upload(data, wanted, _file_name(name, wanted))
 
@@ -112,7 +112,7 @@ def _file_name(name: str, extension: str) -> str:
 
 
 def send_to_slot(
-    pipeline: Pipeline,
+    pipeline: Any,
     upload: Upload,
     slot: Any,
     what: str,
@@ -120,8 +120,8 @@ def send_to_slot(
     retries: RetriesArg = None,
     *,
     prefix: str = "",
-) -> str:
-    """POST ``upload`` to the upload slot the API gave, and return the slot's id. A slot holds
+) -> Steps[str]:
+    """The steps of POSTing ``upload`` to the upload slot the API gave; the slot's id. A slot holds
     ``<prefix>id``, ``<prefix>url`` and ``<prefix>fields`` (a JSON-encoded string of form
     fields); 3D model slots name them ``model_id``, ``model_url``, ``model_fields``."""
     slot_id = getattr(slot, f"{prefix}id", None)
@@ -131,7 +131,7 @@ def send_to_slot(
     if not isinstance(url, str) or not url.lower().startswith(("https://", "http://")):
         raise errors.ResponseValidationError(f"the API gave no usable upload URL: {url!r}")
     form = _form_fields(getattr(slot, f"{prefix}fields", None))
-    pipeline.presigned_post(url, form, upload.file_name, upload.data, timeout, retries)
+    yield pipeline.presigned_post(url, form, upload.file_name, upload.data, timeout, retries)
     return slot_id
 
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import time
-from typing import Callable, Optional, TypeVar
+from typing import Any, Callable, Optional, TypeVar
 
 from . import _defaults
+from ._steps import Sleep, Steps
 from .models import errors
 
 StateT = TypeVar("StateT")
@@ -23,26 +24,28 @@ def check_wait_options(timeout: float, poll_interval: float) -> None:
             )
 
 
-def wait_until_done(
-    fetch: Callable[[float], Optional[StateT]],
+def wait_steps(
+    fetch: Callable[[float], Any],
+    pick: Callable[[Any], Optional[StateT]],
     status_of: Callable[[StateT], object],
     *,
     what: str,
     timeout: float,
     poll_interval: float,
-    on_progress: Optional[Callable[[StateT], None]] = None,
-) -> StateT:
-    """Call ``fetch(deadline)`` until the state it returns is ``COMPLETE`` (returned) or
+    on_progress: Optional[Callable[[StateT], Any]] = None,
+) -> Steps[StateT]:
+    """The steps (``_steps``) of polling until the state is ``COMPLETE`` (returned) or
     ``FAILED`` (``GenerationFailedError``), or ``timeout`` seconds pass (``WaitTimeoutError``).
 
+    ``fetch(deadline)`` is a poll (yielded: the answer comes back), ``pick(answer)`` its state.
     ``timeout`` is a hard deadline: ``fetch`` gets it (a ``time.monotonic()`` value) and must
     end its request, retries included, by then.
 
     Polls come every ``poll_interval`` seconds, so a job's completion is noticed within that
     time. A 429 waits at least its ``Retry-After``; 5xx answers and connection failures are
     ridden out until the deadline (the request pipeline has already retried them), the interval
-    doubling after each, up to 10 s. ``fetch`` may return ``None`` for a job the API does not
-    show yet.
+    doubling after each, up to 10 s. ``pick`` may return ``None`` for a job the API does not
+    show yet. ``on_progress(state)`` may be a coroutine function on the async client.
     """
     check_wait_options(timeout, poll_interval)
     deadline = time.monotonic() + timeout
@@ -56,7 +59,7 @@ def wait_until_done(
         problem: Optional[errors.SDKError] = None
         pause = steady
         try:
-            state = fetch(deadline)
+            state = pick((yield fetch(deadline)))
         except errors.RateLimitError as exc:
             problem = exc
             pause = max(steady, exc.retry_after or 0.0)
@@ -70,7 +73,7 @@ def wait_until_done(
                 last = state
                 status = str(status_of(state))
                 if on_progress is not None:
-                    on_progress(state)
+                    yield on_progress(state)  # awaited, if it is a coroutine
                 if status == "COMPLETE":
                     return state
                 if status == "FAILED":
@@ -81,4 +84,4 @@ def wait_until_done(
                 f"{what} was still {status} after {timeout:g} s", last_state=last
             ) from problem
         # Polls keep their cadence: the time a poll took counts towards the next one's wait.
-        time.sleep(max(0.0, min(polled_at + pause - time.monotonic(), remaining)))
+        yield Sleep(max(0.0, min(polled_at + pause - time.monotonic(), remaining)))

@@ -25,7 +25,8 @@ from ._operations import (
 )
 from ._pipeline import Pipeline, TimeoutArg
 from ._retry import RetriesArg
-from ._subclient import ResponseT
+from ._steps import Item, Steps, iterate_sync, run_sync
+from ._subclient import ClientBase, ResponseT
 from ._waiting import check_wait_options
 from .models import errors, operations
 
@@ -37,14 +38,14 @@ if TYPE_CHECKING:  # annotations only: evaluating them would import models eager
     ]
 
 OPERATIONS = GENERATION_OPERATIONS
+Since = Union[datetime.datetime, datetime.date, str, None]
 
 
-class Generation(GenerationOperations):
-    """Generation operations. Every method also takes keyword-only ``timeout`` (seconds, or a
-    ``(connect, read)`` tuple) and ``retries`` (a ``utils.RetryConfig`` or ``"none"``) that
-    override the SDK's settings for that call."""
+class GenerationWorkflows(ClientBase):
+    """The steps of the generation workflows (``_steps``), shared by ``Generation`` and the
+    async ``AsyncGeneration``: each public method drives them."""
 
-    def __init__(self, pipeline: Pipeline) -> None:
+    def __init__(self, pipeline: Any) -> None:
         super().__init__(pipeline)
         self._costs = CostMemo()
 
@@ -52,6 +53,161 @@ class Generation(GenerationOperations):
         # The API tells a job's cost only when it is created: remember it, and show it on the
         # generation when it is read back.
         return self._costs.attach(self._costs.record(response))
+
+    def _generation_wait_steps(
+        self, id: str, timeout: float, poll_interval: float, on_progress: Any
+    ) -> Steps[operations.GetGenerationByIDGenerations]:
+        return self._wait_steps(
+            GET_GENERATION_BY_ID,
+            operations.GetGenerationByIDRequest(id),
+            lambda body: body.generations_by_pk,
+            what=f"generation {id}",
+            timeout=timeout,
+            poll_interval=poll_interval,
+            on_progress=on_progress,
+        )
+
+    def _texture_wait_steps(
+        self, id: str, timeout: float, poll_interval: float, on_progress: Any
+    ) -> Steps[operations.GetGenerationsTextureIDModelAssetTextureGenerations]:
+        return self._wait_steps(
+            GET_GENERATIONS_TEXTURE_ID,
+            operations.GetGenerationsTextureIDRequest(id),
+            lambda body: body.model_asset_texture_generations_by_pk,
+            what=f"texture generation {id}",
+            timeout=timeout,
+            poll_interval=poll_interval,
+            on_progress=on_progress,
+        )
+
+    def _create_and_wait_steps(
+        self,
+        request: operations.CreateGenerationRequestBody,
+        timeout: float,
+        poll_interval: float,
+        on_progress: Any,
+    ) -> Steps[operations.GetGenerationByIDGenerations]:
+        check_wait_options(timeout, poll_interval)
+        deadline = time.monotonic() + timeout
+        created = self._answered(
+            (yield self._pipeline.call(CREATE_GENERATION, request, deadline=deadline))
+        )
+        found: operations.GetGenerationByIDGenerations = yield from self._generation_wait_steps(
+            created_generation_id(created),
+            max(deadline - time.monotonic(), 0.001),
+            poll_interval,
+            on_progress,
+        )
+        return found
+
+    def _generate_many_steps(
+        self,
+        requests: Iterable[operations.CreateGenerationRequestBody],
+        concurrency: Optional[int],
+        timeout: float,
+        on_progress: Any,
+    ) -> Steps[List[BatchResult]]:
+        batch_requests = list(requests)
+        request_type = operations.CreateGenerationRequestBody
+        for index, request in enumerate(batch_requests):
+            if not isinstance(request, request_type):
+                raise errors.RequestValidationError(
+                    f"requests[{index}] must be a {request_type.__name__}, "
+                    f"not {type(request).__name__}"
+                )
+        if concurrency is not None and (
+            isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1
+        ):
+            raise errors.RequestValidationError(
+                f"concurrency must be a positive int, not {concurrency!r}"
+            )
+        check_wait_options(timeout, _defaults.BATCH_POLL_INTERVAL)
+        if not batch_requests:
+            return []
+        answer = yield self._pipeline.call(GET_USER_SELF, operations.GetUserSelfRequest())
+        details = (answer.object.user_details if answer.object is not None else None) or []
+        me = next((d for d in details if d is not None), None)
+        slots = getattr(me, "api_concurrency_slots", None)
+        user = getattr(me, "user", None)
+        user_id = getattr(user, "id", None)
+        if not user_id:
+            raise errors.ResponseValidationError("GET /me answered without the user's id")
+        chosen = concurrency or (slots if isinstance(slots, int) and slots > 0 else None)
+        results: List[BatchResult] = yield from Batch(
+            self,
+            batch_requests,
+            concurrency=chosen or _defaults.BATCH_CONCURRENCY,
+            user_id=user_id,
+            timeout=timeout,
+            on_progress=on_progress,
+        ).steps()
+        return results
+
+    def _pages_args(
+        self,
+        user_id: str,
+        page_size: int,
+        since: Union[datetime.datetime, datetime.date, str, None],
+    ) -> Optional[datetime.datetime]:
+        """Checks ``iter_generations_by_user_id``'s arguments when it is called, not at the
+        first ``next``; the ``since`` moment."""
+        if isinstance(page_size, bool) or not isinstance(page_size, int) or page_size < 1:
+            raise errors.RequestValidationError(
+                f"page_size must be a positive int, not {page_size!r}"
+            )
+        if not isinstance(user_id, str) or not user_id:
+            raise errors.RequestValidationError(f"user_id must be a non-empty str, not {user_id!r}")
+        return _moment(since)
+
+    def _pages_steps(
+        self, user_id: str, page_size: int, since: Optional[datetime.datetime]
+    ) -> Steps[None]:
+        seen = set()
+        offset = 0
+        pages_without_news = 0
+        while True:
+            answer = yield self.get_generations_by_user_id(  # type: ignore[attr-defined]
+                user_id, limit=page_size, offset=offset
+            )
+            body = answer.object
+            page = (body.generations if body is not None else None) or []
+            new = 0
+            for generation in page:
+                if generation is None or generation.id in seen:
+                    continue
+                if since is not None:
+                    created = generation.created_at_datetime
+                    if created is not None and created < since:
+                        return  # the list is newest first: the rest is older still
+                if generation.id is not None:
+                    seen.add(generation.id)
+                new += 1
+                yield Item(generation)
+            pages_without_news = 0 if new else pages_without_news + 1
+            if len(page) < page_size or pages_without_news == 2:
+                return
+            offset += len(page)
+
+    def _existing_generation_steps(
+        self, id: str, timeout: TimeoutArg = None, retries: RetriesArg = None
+    ) -> Steps[operations.GetGenerationByIDGenerations]:
+        """Generation ``id``, or ``errors.NotFoundError`` (also when the API answers null)."""
+        answer = yield self.get_generation_by_id(  # type: ignore[attr-defined]
+            id, timeout=timeout, retries=retries
+        )
+        found = answer.object.generations_by_pk if answer.object is not None else None
+        if found is None:
+            raise errors.NotFoundError(f"generation {id} not found")
+        found_generation: operations.GetGenerationByIDGenerations = found
+        return found_generation
+
+
+class Generation(GenerationWorkflows, GenerationOperations):
+    """Generation operations. Every method also takes keyword-only ``timeout`` (seconds, or a
+    ``(connect, read)`` tuple) and ``retries`` (a ``utils.RetryConfig`` or ``"none"``) that
+    override the SDK's settings for that call."""
+
+    _pipeline: Pipeline
 
     # --- workflows built on the operations -------------------------------------------------
 
@@ -73,16 +229,7 @@ class Generation(GenerationOperations):
         it ends FAILED, ``errors.WaitTimeoutError`` (with ``last_state``) after ``timeout``
         seconds.
         """
-        found: operations.GetGenerationByIDGenerations = self._wait_for(
-            GET_GENERATION_BY_ID,
-            operations.GetGenerationByIDRequest(id),
-            lambda body: body.generations_by_pk,
-            what=f"generation {id}",
-            timeout=timeout,
-            poll_interval=poll_interval,
-            on_progress=on_progress,
-        )
-        return found
+        return run_sync(self._generation_wait_steps(id, timeout, poll_interval, on_progress))
 
     def create_and_wait(
         self,
@@ -97,15 +244,7 @@ class Generation(GenerationOperations):
         ``timeout`` covers both. The create is a POST, never repeated once it may have reached
         the API (see the retry rules); the wait is ``wait_for_generation``'s.
         """
-        check_wait_options(timeout, poll_interval)
-        deadline = time.monotonic() + timeout
-        created = self._answered(self._pipeline.call(CREATE_GENERATION, request, deadline=deadline))
-        return self.wait_for_generation(
-            created_generation_id(created),
-            timeout=max(deadline - time.monotonic(), 0.001),
-            poll_interval=poll_interval,
-            on_progress=on_progress,
-        )
+        return run_sync(self._create_and_wait_steps(request, timeout, poll_interval, on_progress))
 
     def generate_many(
         self,
@@ -126,43 +265,7 @@ class Generation(GenerationOperations):
         result)`` runs as each job ends. Ctrl+C starts no further job and raises
         ``errors.BatchInterrupted`` holding the results so far and every id already created.
         """
-        batch_requests = list(requests)
-        request_type = operations.CreateGenerationRequestBody
-        for index, request in enumerate(batch_requests):
-            if not isinstance(request, request_type):
-                raise errors.RequestValidationError(
-                    f"requests[{index}] must be a {request_type.__name__}, "
-                    f"not {type(request).__name__}"
-                )
-        if concurrency is not None and (
-            isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1
-        ):
-            raise errors.RequestValidationError(
-                f"concurrency must be a positive int, not {concurrency!r}"
-            )
-        check_wait_options(timeout, _defaults.BATCH_POLL_INTERVAL)
-        if not batch_requests:
-            return []
-        me = self._user_details()
-        slots = getattr(me, "api_concurrency_slots", None)
-        user = getattr(me, "user", None)
-        user_id = getattr(user, "id", None)
-        if not user_id:
-            raise errors.ResponseValidationError("GET /me answered without the user's id")
-        chosen = concurrency or (slots if isinstance(slots, int) and slots > 0 else None)
-        return Batch(
-            self,
-            batch_requests,
-            concurrency=chosen or _defaults.BATCH_CONCURRENCY,
-            user_id=user_id,
-            timeout=timeout,
-            on_progress=on_progress,
-        ).run()
-
-    def _user_details(self) -> Any:
-        response = self._pipeline.call(GET_USER_SELF, operations.GetUserSelfRequest())
-        details = (response.object.user_details if response.object is not None else None) or []
-        return next((d for d in details if d is not None), None)
+        return run_sync(self._generate_many_steps(requests, concurrency, timeout, on_progress))
 
     def wait_for_texture_generation(
         self,
@@ -176,17 +279,7 @@ class Generation(GenerationOperations):
     ) -> operations.GetGenerationsTextureIDModelAssetTextureGenerations:
         """Wait until texture generation ``id`` is COMPLETE, and return it; as
         ``wait_for_generation``."""
-
-        found: operations.GetGenerationsTextureIDModelAssetTextureGenerations = self._wait_for(
-            GET_GENERATIONS_TEXTURE_ID,
-            operations.GetGenerationsTextureIDRequest(id),
-            lambda body: body.model_asset_texture_generations_by_pk,
-            what=f"texture generation {id}",
-            timeout=timeout,
-            poll_interval=poll_interval,
-            on_progress=on_progress,
-        )
-        return found
+        return run_sync(self._texture_wait_steps(id, timeout, poll_interval, on_progress))
 
     def iter_generations_by_user_id(
         self,
@@ -202,39 +295,11 @@ class Generation(GenerationOperations):
         page, and when two pages in a row bring no new id: one such page is what newer
         generations pushing the list back look like, two mean the server ignores ``offset``
         and would repeat its first page forever."""
-        if isinstance(page_size, bool) or not isinstance(page_size, int) or page_size < 1:
-            raise errors.RequestValidationError(
-                f"page_size must be a positive int, not {page_size!r}"
-            )
-        if not isinstance(user_id, str) or not user_id:
-            raise errors.RequestValidationError(f"user_id must be a non-empty str, not {user_id!r}")
-        return self._generation_pages(user_id, page_size, _moment(since))
-
-    def _generation_pages(
-        self, user_id: str, page_size: int, since: Optional[datetime.datetime]
-    ) -> Iterator[operations.GetGenerationsByUserIDGenerations]:
-        seen = set()
-        offset = 0
-        pages_without_news = 0
-        while True:
-            body = self.get_generations_by_user_id(user_id, limit=page_size, offset=offset).object
-            page = (body.generations if body is not None else None) or []
-            new = 0
-            for generation in page:
-                if generation is None or generation.id in seen:
-                    continue
-                if since is not None:
-                    created = generation.created_at_datetime
-                    if created is not None and created < since:
-                        return  # the list is newest first: the rest is older still
-                if generation.id is not None:
-                    seen.add(generation.id)
-                new += 1
-                yield generation
-            pages_without_news = 0 if new else pages_without_news + 1
-            if len(page) < page_size or pages_without_news == 2:
-                return
-            offset += len(page)
+        moment = self._pages_args(user_id, page_size, since)
+        found: Iterator[operations.GetGenerationsByUserIDGenerations] = iterate_sync(
+            self._pages_steps(user_id, page_size, moment)
+        )
+        return found
 
     def download_images(
         self,
@@ -297,12 +362,7 @@ class Generation(GenerationOperations):
     def _existing_generation(
         self, id: str, timeout: TimeoutArg = None, retries: RetriesArg = None
     ) -> operations.GetGenerationByIDGenerations:
-        """Generation ``id``, or ``errors.NotFoundError`` (also when the API answers null)."""
-        body = self.get_generation_by_id(id, timeout=timeout, retries=retries).object
-        found = body.generations_by_pk if body is not None else None
-        if found is None:
-            raise errors.NotFoundError(f"generation {id} not found")
-        return found
+        return run_sync(self._existing_generation_steps(id, timeout, retries))
 
 
 def _moment(

@@ -6,19 +6,60 @@ Custom models (trained from a dataset), platform models, and 3D models for textu
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Any, Callable, Optional
 
 from . import _defaults
 from ._operations import GET_MODEL_BY_ID, MODEL_OPERATIONS, ModelOperations
 from ._pipeline import TimeoutArg
 from ._retry import RetriesArg
+from ._steps import Steps, run_sync
+from ._subclient import ClientBase
 from ._uploads import ImageSource, checked_model, send_to_slot
 from .models import operations
 
 OPERATIONS = MODEL_OPERATIONS
 
 
-class Model(ModelOperations):
+class ModelWorkflows(ClientBase):
+    """The steps of the model workflows, shared by ``Model`` and ``AsyncModel``."""
+
+    def _upload_3d_model_steps(
+        self,
+        model: ImageSource,
+        name: Optional[str],
+        extension: Optional[str],
+        timeout: TimeoutArg,
+        retries: RetriesArg,
+    ) -> Steps[str]:
+        upload = checked_model(model, extension)
+        label = name or (Path(str(model)).stem if not isinstance(model, bytes) else "model")
+        request = operations.PostModels3dUploadRequestBody(
+            name=label, model_extension=upload.extension
+        )
+        answer = yield self.post_models_3d_upload(  # type: ignore[attr-defined]
+            request, timeout=timeout, retries=retries
+        )
+        slot = answer.object.upload_model_asset if answer.object is not None else None
+        slot_id: str = yield from send_to_slot(
+            self._pipeline, upload, slot, "3D model", timeout, retries, prefix="model_"
+        )
+        return slot_id
+
+    def _model_wait_steps(
+        self, id: str, timeout: float, poll_interval: float, on_progress: Any
+    ) -> Steps[operations.GetModelByIDCustomModels]:
+        return self._wait_steps(
+            GET_MODEL_BY_ID,
+            operations.GetModelByIDRequest(id),
+            lambda body: body.custom_models_by_pk,
+            what=f"model {id}",
+            timeout=timeout,
+            poll_interval=poll_interval,
+            on_progress=on_progress,
+        )
+
+
+class Model(ModelWorkflows, ModelOperations):
     """Model operations; keyword-only ``timeout`` and ``retries`` as on ``generation``."""
 
     def upload_3d_model(
@@ -33,16 +74,7 @@ class Model(ModelOperations):
         """Upload a 3D model file (a path or its bytes) and return its model asset id, for
         ``generation.post_generations_texture``. The extension comes from the file name or
         ``extension=``; ``name`` defaults to the file's stem."""
-        upload = checked_model(model, extension)
-        label = name or (Path(str(model)).stem if not isinstance(model, bytes) else "model")
-        request = operations.PostModels3dUploadRequestBody(
-            name=label, model_extension=upload.extension
-        )
-        body = self.post_models_3d_upload(request, timeout=timeout, retries=retries).object
-        slot = body.upload_model_asset if body is not None else None
-        return send_to_slot(
-            self._pipeline, upload, slot, "3D model", timeout, retries, prefix="model_"
-        )
+        return run_sync(self._upload_3d_model_steps(model, name, extension, timeout, retries))
 
     def wait_for_model(
         self,
@@ -54,13 +86,4 @@ class Model(ModelOperations):
     ) -> operations.GetModelByIDCustomModels:
         """Wait until custom model ``id`` has trained (COMPLETE) and return it; as
         ``generation.wait_for_generation`` (training takes minutes: ``timeout`` is an hour)."""
-        found: operations.GetModelByIDCustomModels = self._wait_for(
-            GET_MODEL_BY_ID,
-            operations.GetModelByIDRequest(id),
-            lambda body: body.custom_models_by_pk,
-            what=f"model {id}",
-            timeout=timeout,
-            poll_interval=poll_interval,
-            on_progress=on_progress,
-        )
-        return found
+        return run_sync(self._model_wait_steps(id, timeout, poll_interval, on_progress))
