@@ -15,6 +15,7 @@ import dataclasses
 import enum
 import inspect
 import sys
+import textwrap
 import typing
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Tuple
@@ -180,6 +181,21 @@ def example(client_name: str, op: Operation[Any], method: Any) -> str:
     return "\n".join(lines)
 
 
+SYNC_CLIENT = 's = leonardoaisdk.LeonardoAiSDK(\n    bearer_auth="<YOUR_BEARER_TOKEN_HERE>",\n)\n'
+
+
+def async_example(sync: str) -> str:
+    """The same example on ``AsyncLeonardoAiSDK``: the call awaited, inside a coroutine."""
+    head, _, body = sync.partition(SYNC_CLIENT)
+    body = textwrap.indent(body.strip("\n").replace("res = s.", "res = await s."), " " * 8)
+    return (
+        f"import asyncio\n\n{head.strip()}\n\n\nasync def main() -> None:\n"
+        "    async with leonardoaisdk.AsyncLeonardoAiSDK(\n"
+        '        bearer_auth="<YOUR_BEARER_TOKEN_HERE>",\n'
+        f"    ) as s:\n{body}\n\n\nasyncio.run(main())"
+    )
+
+
 EXAMPLE_INTS = {"limit": "10", "offset": "0"}
 EXAMPLE_STRINGS = {"extension": "'png'", "model_extension": "'obj'"}
 
@@ -215,7 +231,9 @@ def operation_page(
         method = getattr(client, op.name)
         description = summaries[op.name][1]
         out += ["", f"## {op.name}", "", description, "", "### Example Usage", "", "```python"]
-        out += [example(client_name, op, method), "```", "", "### Parameters", ""]
+        sync_example = example(client_name, op, method)
+        out += [sync_example, "```", "", "With `AsyncLeonardoAiSDK`:", "", "```python"]
+        out += [async_example(sync_example), "```", "", "### Parameters", ""]
         out += [parameters_table(op, method, page, links), "", "", "### Response", ""]
         response = type_cell(op.response_type, page, links).replace("[", "**[", 1)
         out += [response + "**", "### Errors", ""]

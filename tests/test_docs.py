@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import inspect
 import sys
+import threading
 from pathlib import Path
-from typing import Any, List, Tuple
+from typing import Any, Iterator, List, Tuple
 
 import pytest
 
@@ -54,6 +56,23 @@ def _snippets() -> List[Tuple[str, str]]:
 SNIPPETS = _snippets()
 
 
+@contextlib.contextmanager
+def spec_server() -> Iterator[str]:
+    from tests.test_async_client import Recorder
+    from tests.test_async_workflows import spec_route
+
+    server = Recorder()
+    server.reply = spec_route
+    thread = threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True)
+    thread.start()
+    try:
+        yield server.url
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
+
+
 def test_there_are_snippets_to_run() -> None:
     assert len(SNIPPETS) >= 10
 
@@ -64,7 +83,12 @@ def test_snippet_runs(
 ) -> None:
     monkeypatch.setenv("LEONARDO_API_KEY", "doc-snippet-key")
     monkeypatch.chdir(tmp_path)
-    with mocked_api():
+    with contextlib.ExitStack() as stack:
+        if "AsyncLeonardoAiSDK(" in code and "LocalLeonardo" not in code:
+            # httpx is not what `responses` mocks: the example talks to a real local server
+            # that answers every operation with its spec sample.
+            monkeypatch.setenv("LEONARDO_SERVER_URL", stack.enter_context(spec_server()))
+        stack.enter_context(mocked_api())
         namespace = run(code, where)
     for name, function in namespace.items():
         if name.startswith("test_") and callable(function):
