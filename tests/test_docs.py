@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import importlib.util
 import inspect
+import re
 import sys
 import threading
 from pathlib import Path
@@ -149,3 +150,56 @@ def test_workflow_methods_are_documented() -> None:
         for name in names:
             assert f"\n## {name}\n" in page and f"\n* [{name}](#{name}) - " in page
             assert f"s.{client}.{name}(" in page
+
+
+def _pyproject() -> Any:
+    try:
+        import tomllib
+    except ImportError:  # Python < 3.11: pytest itself depends on tomli there
+        import tomli as tomllib
+    return tomllib.loads((ROOT / "pyproject.toml").read_text())
+
+
+def _section(text: str, title: str) -> str:
+    start = text.index(f"\n## {title}\n")
+    end = text.find("\n## ", start + 1)
+    return text[start : end if end != -1 else len(text)]
+
+
+def _supported_pythons() -> Tuple[str, str]:
+    classifiers = _pyproject()["project"]["classifiers"]
+    minors = sorted(
+        int(m.group(1))
+        for c in classifiers
+        if (m := re.fullmatch(r"Programming Language :: Python :: 3\.(\d+)", c))
+    )
+    return f"3.{minors[0]}", f"3.{minors[-1]}"
+
+
+def test_readme_install_section_matches_pyproject() -> None:
+    """The Install section names the Pythons, runtime packages and extras pyproject declares,
+    and comes after the first sh block, which CI runs as the whole set-up."""
+    readme = (ROOT / "README.md").read_text()
+    install = _section(readme, "Install")
+    assert readme.index("```sh\n") < readme.index(install)
+    assert re.findall(r"^```sh\n(.*?)^```", install, re.S | re.M) == [
+        'pip install /path/to/leonardoaisdk\npip install "leonardoaisdk @ git+<repository URL>"\n'
+    ]
+
+    project = _pyproject()["project"]
+    oldest, newest = _supported_pythons()
+    assert project["requires-python"] == f">={oldest}"
+    assert f"Python {oldest}\N{EN DASH}{newest}." in install
+    runtime = [re.split(r"[<>=!~;\[ ]", d, maxsplit=1)[0] for d in project["dependencies"]]
+    listed = re.search(r"runtime packages only: ([^.]+)\.", " ".join(install.split()))
+    assert listed is not None
+    assert re.split(r", | and ", listed.group(1)) == runtime
+    assert set(re.findall(r"`\[(\w+)\]`", install)) == set(project["optional-dependencies"])
+
+
+def test_readme_says_which_pythons_ci_runs() -> None:
+    readme = " ".join((ROOT / "README.md").read_text().split())
+    oldest, newest = _supported_pythons()
+    assert f"oldest and newest supported Python ({oldest} and {newest}, from pyenv)" in readme
+    assert "[scripts/first_hour.sh](scripts/first_hour.sh)" in readme
+    assert (ROOT / "scripts" / "first_hour.sh").is_file()
