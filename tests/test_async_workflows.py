@@ -195,6 +195,28 @@ def test_generate_many_runs_the_batch_in_order_within_the_accounts_slots() -> No
     assert done == list(range(1, 8))
 
 
+def test_the_embedded_display_holds_the_images_the_server_serves() -> None:
+    import base64
+    import re as regex
+
+    with LocalLeonardo(complete_after=0.05) as server:
+
+        async def scenario() -> Any:
+            async with against(server) as s:
+                request = operations.CreateGenerationRequestBody(prompt="a owl", num_images=2)
+                generation = await s.generation.create_and_wait(request, **QUICK)
+                shown = await s.generation.display(generation.id, embed=True)
+                return generation, shown
+
+        generation, shown = run(scenario)
+        import requests
+
+        served = [requests.get(i.url, timeout=10).content for i in generation.generated_images]
+    inlined = regex.findall(r'src="data:image/png;base64,([^"]+)"', shown.html)
+    assert [base64.b64decode(data) for data in inlined] == served
+    assert (shown.embedded, shown.linked, shown.failed) == (2, 0, 0)
+
+
 def test_uploads_and_the_model_and_variation_waits() -> None:
     with LocalLeonardo(complete_after=0.1) as server:
 
@@ -245,5 +267,5 @@ def test_the_async_twins_are_coroutine_functions_with_the_sync_signatures() -> N
                 assert not inspect.iscoroutinefunction(twin)
             else:
                 assert inspect.iscoroutinefunction(twin), method_name
-    assert missing == ["generation.display"]  # a notebook helper: use the sync client there
+    assert missing == []
     run(s.aclose)

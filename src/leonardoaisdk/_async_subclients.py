@@ -22,6 +22,7 @@ from ._async_operations import (
     AsyncVariationOperations,
 )
 from ._batch import BatchResult
+from ._display import EMBED_MAX_BYTES, GenerationDisplay
 from ._download import checked_folder, download_generation_async
 from ._engine import TimeoutArg
 from ._retry import RetriesArg
@@ -149,6 +150,20 @@ class AsyncGeneration(GenerationWorkflows, AsyncGenerationOperations):
         return await download_generation_async(
             self._pipeline, generation, dest_dir, timeout, retries
         )
+
+    async def display(
+        self,
+        generation_or_id: Any,
+        *,
+        embed: bool = False,
+        max_embed_bytes: int = EMBED_MAX_BYTES,
+        timeout: TimeoutArg = None,
+        retries: RetriesArg = None,
+    ) -> GenerationDisplay:
+        """As ``Generation.display``: in a notebook cell, ``await s.generation.display(...)``;
+        embedded images are fetched side by side on the event loop."""
+        steps = self._display_steps(generation_or_id, embed, max_embed_bytes, timeout, retries)
+        return await run_async(steps)
 
 
 class AsyncInitImage(InitImageWorkflows, AsyncInitImageOperations):

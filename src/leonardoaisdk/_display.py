@@ -19,11 +19,13 @@ from typing import (
     Optional,
     Sequence,
     Tuple,
+    Union,
 )
 
 if TYPE_CHECKING:
-    from ._pipeline import Pipeline, TimeoutArg
+    from ._pipeline import TimeoutArg
     from ._retry import RetriesArg
+    from ._steps import Steps
 
 COST_ATTRIBUTE = "_api_credit_cost"
 """Set on generations by the SDK that created them: the API reports cost only at creation."""
@@ -229,17 +231,20 @@ def _size(count: int) -> str:
     return f"{count / (1024 * 1024):.1f} MB"
 
 
-def display(
-    pipeline: Pipeline,
-    existing: Callable[[str], Any],
+def display_steps(
+    pipeline: Any,
+    existing: Callable[[str], Steps[Any]],
+    fetch: Callable[..., Any],
     subject: Any,
     *,
     embed: bool,
     max_embed_bytes: int,
     timeout: TimeoutArg,
     retries: RetriesArg,
-) -> GenerationDisplay:
-    """``Generation.display``: ``existing(id)`` reads a generation given by its id."""
+) -> Steps[GenerationDisplay]:
+    """The steps of ``Generation.display`` (``_steps``): ``existing(id)`` reads a generation
+    given by its id, ``fetch`` is ``fetch_images`` (or its async twin) for the embedded
+    thumbnails."""
     from .models import errors
 
     if not isinstance(embed, bool):
@@ -252,13 +257,15 @@ def display(
         raise errors.RequestValidationError(
             f"max_embed_bytes must be a positive int (bytes per image), not {max_embed_bytes!r}"
         )
-    generations, listing = _subject(existing, subject)
+    generations, listing = yield from _subject(existing, subject)
     ids = [getattr(g, "id", None) for g in generations]
     if not embed:
         linked = sum(1 for g in generations for i in _images(g) if _safe_url(i.url) is not None)
         html = generations_html(generations) if listing else generation_html(generations[0])
         return GenerationDisplay(html, ids, 0, linked, 0, listing=listing)
-    thumbnails = _thumbnails(pipeline, generations, max_embed_bytes, timeout, retries)
+    thumbnails = yield from _thumbnails(
+        pipeline, fetch, generations, max_embed_bytes, timeout, retries
+    )
     parts = [generation_html(g, t) for g, t in zip(generations, thumbnails)]
     html = (_heading(len(parts)) if listing else "") + "".join(parts)
     shown = [t for group in thumbnails for t in group]
@@ -268,12 +275,12 @@ def display(
     return GenerationDisplay(html, ids, embedded, linked, failed, listing=listing)
 
 
-def _subject(existing: Callable[[str], Any], subject: Any) -> Tuple[List[Any], bool]:
+def _subject(existing: Callable[[str], Steps[Any]], subject: Any) -> Steps[Tuple[List[Any], bool]]:
     """The generations to show, and whether they are a list (shown with a count)."""
     from .models import errors
 
     if isinstance(subject, str):
-        return [existing(subject)], False
+        return [(yield from existing(subject))], False
     if _is_generation(subject):
         return [subject], False
     body = getattr(subject, "object", None) if hasattr(subject, "status_code") else None
@@ -301,14 +308,15 @@ def _is_generation(value: Any) -> bool:
 
 
 def _thumbnails(
-    pipeline: Pipeline,
+    pipeline: Any,
+    fetch: Callable[..., Any],
     generations: Sequence[Any],
     max_embed_bytes: int,
     timeout: TimeoutArg,
     retries: RetriesArg,
-) -> List[List[Thumbnail]]:
+) -> Steps[List[List[Thumbnail]]]:
     """One ``Thumbnail`` per image of each generation; every image is fetched at once."""
-    from ._download import TooLargeToRead, fetch_images
+    from ._download import TooLargeToRead
 
     image_module = _pillow()
     if image_module is None:
@@ -316,7 +324,10 @@ def _thumbnails(
     else:
         fetch_limit = min(max(DOWNSCALE_SOURCE_BYTES, max_embed_bytes), pipeline.max_download_bytes)
     urls = [i.url for g in generations for i in _images(g) if _safe_url(i.url) is not None]
-    fetched = iter(fetch_images(pipeline, urls, fetch_limit, timeout, retries))
+    outcomes: List[Union[Tuple[bytes, str], Exception]] = yield fetch(
+        pipeline, urls, fetch_limit, timeout, retries
+    )
+    fetched = iter(outcomes)
     cap = _size(max_embed_bytes)
     result: List[List[Thumbnail]] = []
     for generation in generations:

@@ -549,3 +549,33 @@ def fetch_images(
 
     with ThreadPoolExecutor(max_workers=min(len(urls), _defaults.DOWNLOAD_PARALLEL)) as pool:
         return list(pool.map(fetch, urls))
+
+
+async def fetch_images_async(
+    pipeline: Any,
+    urls: Sequence[str],
+    max_bytes: int,
+    timeout: TimeoutArg = None,
+    retries: RetriesArg = None,
+) -> List[Union[Tuple[bytes, str], errors.SDKError]]:
+    """``fetch_images`` on the async client: side by side (bounded) on the event loop."""
+    import asyncio
+
+    gate = asyncio.Semaphore(_defaults.DOWNLOAD_PARALLEL)
+
+    async def fetch(url: str) -> Union[Tuple[bytes, str], errors.SDKError]:
+        async with gate:
+            try:
+                check_image_url(url)
+                found: Tuple[bytes, str] = await pipeline.download(
+                    url,
+                    _off_the_loop(read_image(url, max_bytes)),
+                    timeout,
+                    retries,
+                    check_redirect=check_image_url,
+                )
+            except errors.SDKError as exc:
+                return exc
+            return found
+
+    return list(await asyncio.gather(*(fetch(url) for url in urls)))

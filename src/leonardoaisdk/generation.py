@@ -12,9 +12,8 @@ from . import _defaults
 from ._batch import Batch, BatchResult, created_generation_id
 from ._codec import parse_timestamp
 from ._costs import CostMemo
-from ._display import EMBED_MAX_BYTES, GenerationDisplay
-from ._display import display as show_generations
-from ._download import checked_folder, download_generation
+from ._display import EMBED_MAX_BYTES, GenerationDisplay, display_steps
+from ._download import checked_folder, download_generation, fetch_images, fetch_images_async
 from ._operations import (
     CREATE_GENERATION,
     GENERATION_OPERATIONS,
@@ -201,6 +200,26 @@ class GenerationWorkflows(ClientBase):
         found_generation: operations.GetGenerationByIDGenerations = found
         return found_generation
 
+    def _display_steps(
+        self,
+        generation_or_id: Any,
+        embed: bool,
+        max_embed_bytes: int,
+        timeout: TimeoutArg,
+        retries: RetriesArg,
+    ) -> Steps[GenerationDisplay]:
+        asynchronous = not isinstance(self._pipeline, Pipeline)
+        return display_steps(
+            self._pipeline,
+            lambda id: self._existing_generation_steps(id, timeout, retries),
+            fetch_images_async if asynchronous else fetch_images,
+            generation_or_id,
+            embed=embed,
+            max_embed_bytes=max_embed_bytes,
+            timeout=timeout,
+            retries=retries,
+        )
+
 
 class Generation(GenerationWorkflows, GenerationOperations):
     """Generation operations. Every method also takes keyword-only ``timeout`` (seconds, or a
@@ -349,14 +368,8 @@ class Generation(GenerationWorkflows, GenerationOperations):
         Pillow is installed, else linked with a note; one that cannot be fetched or is not an
         image shows as a placeholder saying why. See docs/notebook.md.
         """
-        return show_generations(
-            self._pipeline,
-            lambda id: self._existing_generation(id, timeout, retries),
-            generation_or_id,
-            embed=embed,
-            max_embed_bytes=max_embed_bytes,
-            timeout=timeout,
-            retries=retries,
+        return run_sync(
+            self._display_steps(generation_or_id, embed, max_embed_bytes, timeout, retries)
         )
 
     def _existing_generation(
