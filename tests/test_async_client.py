@@ -410,6 +410,24 @@ def test_retries_of_a_dripping_server_end_within_the_elapsed_limit() -> None:
     assert took < 3.6
 
 
+def test_a_wait_ends_at_its_timeout_against_a_silent_server() -> None:
+    def silent(conn: Connection) -> None:
+        conn.read_request()
+        conn.server.stopping.wait(15)
+
+    with RawServer(silent) as server:
+
+        async def scenario() -> Any:
+            async with async_sdk(server.url) as s:
+                return await s.generation.wait_for_generation(payloads.GENERATION_ID, timeout=2)
+
+        started = time.monotonic()
+        with pytest.raises(errors.WaitTimeoutError):
+            run(scenario)
+        took = time.monotonic() - started
+    assert took < 2.6
+
+
 # --- cancellation ------------------------------------------------------------------------------
 
 
