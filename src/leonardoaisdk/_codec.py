@@ -17,9 +17,14 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import enum
+import itertools
+import keyword
 import math
+import operator
+import sys
+import threading
 import typing
-from typing import Any, Callable, Dict, List, NamedTuple, Optional, Set, Tuple, Union
+from typing import Any, Callable, Dict, FrozenSet, List, NamedTuple, Optional, Set, Tuple, Union
 
 import typing_inspect  # type: ignore[import-untyped]
 
@@ -503,10 +508,36 @@ class ModelPlan:
         # class (str for a str field) is taken without a call; the rest go to the decoder.
         self._defaults = {f.name: f.default for f in fields}
         self._decode_steps: Dict[str, Tuple[str, type, Converter]] = {
-            f.wire: (f.name, _exact_class(f.hint), decoder_for(f.hint)) for f in fields
+            f.wire: (f.name, _exact_class(f.hint), GENERIC_DECODERS.for_hint(f.hint))
+            for f in fields
         }
         self._sending_steps = self._encode_steps(ENCODERS)
         self._keeping_steps = self._encode_steps(KEEPING_ENCODERS)
+        self._compiled: Optional[_CompiledDecoder] = None
+        self.decode = _decode_entry(self)
+        self.extra_on_demand = _make_extra_on_demand(self)
+        _reserve_attribute_slots(self)
+
+    def compiled(self) -> Converter:
+        """The compiled decoder (see "compiled decoders" below), compiled on first use together
+        with those of the nested models."""
+        compiled = self._compiled
+        if compiled is not None and compiled.decode is not _NOT_YET:
+            return compiled.decode
+        with _BUILD_LOCK:  # another thread compiling it: wait for it
+            if self._compiled is None:
+                self._compiled = _CompiledDecoder(self)
+                try:
+                    self._compiled.compile()
+                except BaseException:
+                    self._compiled = None
+                    raise
+            return self._compiled.decode
+
+    @property
+    def decoder_source(self) -> str:
+        """The source of what ``compiled()`` compiled so far ("" before)."""
+        return "" if self._compiled is None else self._compiled.source
 
     def _encode_steps(self, kit: ConverterKit) -> Tuple[_EncodeStep, ...]:
         return tuple(
@@ -514,7 +545,12 @@ class ModelPlan:
             for f in self.fields
         )
 
-    def decode(self, data: Any) -> Any:
+    decode: Converter
+    """Parsed JSON -> the model; raises ``ShapeError`` naming where the JSON went wrong."""
+
+    def decode_generic(self, data: Any) -> Any:
+        """What ``decode`` does, one field at a time: the reference the compiled decoder is held
+        to, and what answers for it when the JSON is not of the common shape."""
         if data.__class__ is not dict:
             raise ShapeError(f"object ({self.cls.__name__})", data)
         values = self._defaults.copy()
@@ -537,7 +573,7 @@ class ModelPlan:
         except ShapeError as exc:
             exc.path.insert(0, wire)
             raise
-        if self.extra_name is not None:
+        if self.extra_name is not None and (extra is not None or not self.extra_on_demand):
             values[self.extra_name] = {} if extra is None else extra
         obj: Any = object.__new__(self.cls)
         obj.__dict__ = values
@@ -593,16 +629,22 @@ class ModelPlan:
 
 _PLANS: Dict[type, ModelPlan] = {}
 _BUILDING: Set[type] = set()
+# One thread builds plans at a time: threads that decode a model first at the same moment wait
+# for its plan rather than build copies, each taking its nested models as still unbuilt.
+_BUILD_LOCK = threading.RLock()
 
 
 def plan_for(cls: type) -> ModelPlan:
     plan = _PLANS.get(cls)
     if plan is None:
-        _BUILDING.add(cls)
-        try:
-            plan = _PLANS[cls] = ModelPlan(cls)
-        finally:
-            _BUILDING.discard(cls)
+        with _BUILD_LOCK:
+            plan = _PLANS.get(cls)
+            if plan is None:
+                _BUILDING.add(cls)
+                try:
+                    plan = _PLANS[cls] = ModelPlan(cls)
+                finally:
+                    _BUILDING.discard(cls)
     return plan
 
 
@@ -610,6 +652,323 @@ def _model_decoder(cls: type) -> Converter:
     if cls in _BUILDING:  # a model that contains itself: resolve when first used
         return lambda value: plan_for(cls).decode(value)
     return plan_for(cls).decode
+
+
+def _generic_model_decoder(cls: type) -> Converter:
+    if cls in _BUILDING:
+        return lambda value: plan_for(cls).decode_generic(value)
+    return plan_for(cls).decode_generic
+
+
+def _compiled_model_decoder(cls: type) -> Converter:
+    plan = plan_for(cls)
+    if plan._compiled is not None and plan._compiled.decode is _NOT_YET:  # contains itself
+        return lambda value: plan.compiled()(value)
+    return plan.compiled()
+
+
+# --- compiled decoders -----------------------------------------------------------------------
+#
+# ModelPlan.decode_generic walks the JSON object key by key and dispatches per key. What the API
+# sends is nearly always of one shape: every property the model declares, each of the field's
+# exact JSON type or null, and a few unknown ones at most. For that shape a plan compiles a
+# function that fetches all the properties in one itemgetter call, checks each value's type in
+# a straight line and sets it on the new object: no loop, no dispatch, no dict of values (on
+# Python 3.11+ the attributes then live in the object itself, which is what makes the most
+# difference). The moment anything else turns up (a wrong type, an integer sent as 7.0, a null
+# in a list of models), the object goes to decode_generic, which decodes it or raises
+# ShapeError; the entry point (ModelPlan.decode) then runs decode_generic from the top, so that
+# the error names the whole path. decode_generic stays the reference: tests hold the two to the
+# same results.
+#
+# Compiling costs about a millisecond per model, more than decoding a few objects saves, so a
+# plan compiles on the COMPILE_AT-th decode through its entry point: a program that decodes an
+# answer once or twice (a CLI call) never pays for it.
+
+COMPILE_AT = 3
+
+# Objects keep their attributes in themselves from Python 3.11; before, in a dict, which one
+# dict display builds faster than one attribute store per field.
+_INLINE_ATTRIBUTES = sys.version_info >= (3, 11)
+
+
+def _decode_entry(plan: ModelPlan) -> Converter:
+    generic = plan.decode_generic
+    fast: Optional[Converter] = None
+    uses = 0
+
+    def decode(data: Any) -> Any:
+        nonlocal fast, uses
+        if fast is None:
+            uses += 1
+            if uses < COMPILE_AT:
+                return generic(data)
+            fast = plan.compiled()
+        try:
+            return fast(data)
+        except ShapeError:  # decode_generic knows the path from here
+            return generic(data)
+
+    return decode
+
+
+def _model_list_decoder(item: Converter, generic: Converter) -> Converter:
+    def decode(value: Any) -> Any:
+        if value.__class__ is list:
+            try:
+                return list(map(item, value))
+            except ShapeError:  # a null item, or a wrong one: decoded (or refused) item by item
+                pass
+        return generic(value)
+
+    return decode
+
+
+def _unknown_properties(known: FrozenSet[str]) -> Converter:
+    is_known = known.__contains__
+
+    def unknown(data: Dict[str, Any]) -> Dict[str, Any]:
+        # In C, and in the JSON's order (so that to_json gives them back as they came).
+        keys = list(itertools.filterfalse(is_known, data))
+        return dict(zip(keys, map(data.__getitem__, keys)))
+
+    return unknown
+
+
+def _not_yet(data: Any) -> Any:
+    raise AssertionError("a compiled decoder was called before it was compiled")
+
+
+_NOT_YET: Converter = _not_yet
+
+# A value of the field's exact JSON type is taken as it is; these test that it is *not* one.
+_NOT_EXACT = {
+    str: "type({0}) is not str",
+    bool: "type({0}) is not bool",
+    int: "type({0}) is not int",  # 7.0 for an integer: decode_generic converts it
+    float: "type({0}) is not float and type({0}) is not int",
+    dict: "type({0}) is not dict",
+}
+
+
+def _is_plain_name(name: str) -> bool:
+    return name.isidentifier() and not keyword.iskeyword(name)
+
+
+def _if_elif(branches: List[Tuple[str, List[str]]]) -> List[str]:
+    lines = []
+    for number, (condition, statements) in enumerate(branches):
+        lines.append(f"{'elif' if number else 'if'} {condition}:")
+        lines += [f"    {statement}" for statement in statements]
+    return lines
+
+
+class _FieldCode(NamedTuple):
+    """How compiled code takes one field's value: ``not_exact`` (a template of one name) tests
+    that the value is not of the field's exact JSON type; ``convert`` names what converts any
+    other non-null value (an enum's lookup, a nested model's or list's decoder)."""
+
+    not_exact: Optional[str]
+    convert: Optional[str]
+    is_enum: bool
+
+
+class _CompiledDecoder:
+    """A plan's compiled decoders, their source and the names the source refers to.
+
+    ``decode_<Model>`` takes an object that has every property the model declares (the API
+    sends them all, null or not) and fetches them all in one call. It hands an object that
+    lacks some to ``sparse_<Model>``, compiled when first needed, which looks each property up
+    and counts the absent ones. Either knows from ``len(data)`` alone whether the object has
+    unknown properties too, and only then looks for them.
+    """
+
+    def __init__(self, plan: ModelPlan) -> None:
+        self.plan = plan
+        self.decode: Converter = _NOT_YET
+        self.source = ""
+        name = plan.cls.__name__
+        self.name = name if _is_plain_name(name) else "model"
+        self.namespace: Dict[str, Any] = {
+            "new": object.__new__,
+            "cls": plan.cls,
+            "generic": plan.decode_generic,
+            "sparse": self.sparse_on_first_use,
+            "MISSING": _MISSING,
+        }
+
+    def compile(self) -> None:
+        plan = self.plan
+        if not all(_is_plain_name(f.name) for f in plan.fields):
+            self.decode = plan.decode_generic
+            return
+        if plan.extra_name is not None:
+            self.namespace["unknown"] = _unknown_properties(plan.wire_names)
+        self.as_attributes = _INLINE_ATTRIBUTES and _sets_attributes_plainly(plan)
+        self.codes = [self.field_code(i, f) for i, f in enumerate(plan.fields)]
+        self.decode = self.compile_function(f"decode_{self.name}", dense=True)
+
+    def compile_function(self, name: str, dense: bool) -> Converter:
+        text = "\n".join(self.function(name, dense)) + "\n"
+        code = compile(text, f"<leonardoaisdk decoder of {self.plan.cls.__qualname__}>", "exec")
+        exec(code, self.namespace)
+        self.source += ("\n\n" if self.source else "") + text
+        function: Converter = self.namespace[name]
+        return function
+
+    def sparse_on_first_use(self, data: Any) -> Any:
+        with _BUILD_LOCK:
+            sparse = self.namespace["sparse"]
+            if sparse == self.sparse_on_first_use:
+                sparse = self.namespace["sparse"] = self.compile_function(
+                    f"sparse_{self.name}", dense=False
+                )
+        return sparse(data)
+
+    def refer(self, prefix: str, index: int, value: Any) -> str:
+        name = f"{prefix}_{index}"
+        self.namespace[name] = value
+        return name
+
+    def field_code(self, index: int, field: FieldPlan) -> _FieldCode:
+        core = strip_optional(field.hint)
+        if core is Any or typing_inspect.is_typevar(core):
+            return _FieldCode(None, None, False)
+        if core in _NOT_EXACT or is_mapping(core):
+            return _FieldCode(_NOT_EXACT[core if core in _NOT_EXACT else dict], None, False)
+        enum_cls = enum_of(core)
+        if enum_cls is not None:
+            members = {m.value: m for m in typing.cast(Any, enum_cls)}
+            return _FieldCode(None, self.refer("member", index, members.get), True)
+        if is_model(core):
+            decode = _compiled_model_decoder(core)
+        else:
+            decode = GENERIC_DECODERS.for_hint(core)
+            item = list_item(core)
+            if item is not None and is_model(strip_optional(item)):
+                decode = _model_list_decoder(_compiled_model_decoder(strip_optional(item)), decode)
+        return _FieldCode(None, self.refer("decode", index, decode), False)
+
+    @staticmethod
+    def taking(code: _FieldCode, var: str, absent: Optional[str]) -> List[str]:
+        """The statements that check and convert the value in ``var``; ``absent`` is what it
+        becomes when it is MISSING (``None``: it cannot be)."""
+        branches: List[Tuple[str, List[str]]] = []
+        if code.is_enum:  # an unknown value stays the string it is
+            branches.append((f"type({var}) is str", [f"{var} = {code.convert}({var}, {var})"]))
+        if absent is not None:
+            branches.append((f"{var} is MISSING", [f"{var} = {absent}", "missing += 1"]))
+        if code.not_exact is not None or code.is_enum:
+            branches.append((f"{var} is not None", ["return generic(data)"]))
+        elif code.convert is not None:
+            branches.append((f"{var} is not None", [f"{var} = {code.convert}({var})"]))
+        if code.not_exact is None:
+            return _if_elif(branches)
+        not_exact = code.not_exact.format(var)
+        if absent is None:
+            return [f"if {not_exact} and {var} is not None:", "    return generic(data)"]
+        # the value of the exact type passes one test
+        return [f"if {not_exact}:", *(f"    {line}" for line in _if_elif(branches))]
+
+    def default(self, index: int) -> str:
+        field = self.plan.fields[index]
+        return "None" if field.default is None else self.refer("default", index, field.default)
+
+    def function(self, name: str, dense: bool) -> List[str]:
+        plan = self.plan
+        count = len(plan.fields)
+        body = ["if type(data) is not dict:", "    return generic(data)"]
+        if dense and count:
+            self.namespace["fetch"] = operator.itemgetter(*(f.wire for f in plan.fields))
+            names = ", ".join(f"v{i}" for i in range(count))
+            fetch = f"{names} = fetch(data)" if count > 1 else "v0 = fetch(data)"
+            body += ["try:", f"    {fetch}", "except KeyError:", "    return sparse(data)"]
+        elif not dense:
+            body += ["get = data.get", "missing = 0"]
+        if self.as_attributes:
+            body.append("obj = new(cls)")
+        for index, (field, code) in enumerate(zip(plan.fields, self.codes)):
+            var = f"v{index}"
+            if dense:
+                body += self.taking(code, var, None)
+            else:
+                body.append(f"{var} = get({field.wire!r}, MISSING)")
+                body += self.taking(code, var, self.default(index))
+            if self.as_attributes:
+                body.append(f"obj.{field.name} = {var}")
+        extra = plan.extra_name
+        present = f"{count}" if dense else f"{count} - missing"
+        target = f"obj.{extra}" if self.as_attributes else f"values[{extra!r}]"
+        entries = [f"{f.name!r}: v{i}" for i, f in enumerate(plan.fields)]
+        if extra is not None and not plan.extra_on_demand:
+            entries.append(f"{extra!r}: {{}} if len(data) == {present} else unknown(data)")
+        if not self.as_attributes:
+            body.append(f"values = {{{', '.join(entries)}}}")
+        elif extra is not None and not plan.extra_on_demand:
+            body.append(f"{target} = {{}} if len(data) == {present} else unknown(data)")
+        if extra is not None and plan.extra_on_demand:
+            body += [f"if len(data) != {present}:", f"    {target} = unknown(data)"]
+        if not self.as_attributes:
+            body += ["obj = new(cls)", "obj.__dict__ = values"]
+        body.append("return obj")
+        return [f"def {name}(data):", *(f"    {line}" for line in body)]
+
+
+class _ExtraOnDemand:
+    """``additional_properties`` of a decoded object that had no unknown properties: an empty
+    dict, made when first read. Most objects never are, and decoding them makes one dict fewer
+    each (fewer allocations, fewer garbage collections). Objects made by ``__init__``, and those
+    with unknown properties, hold their dict from the start, which then hides this one."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __get__(self, obj: Any, owner: Optional[type] = None) -> Any:
+        if obj is None:  # as for any field with a default_factory, the class has no value
+            owner_name = getattr(owner, "__name__", "?")
+            raise AttributeError(f"type object {owner_name!r} has no attribute {self.name!r}")
+        # setdefault: two threads reading it first at once get the same dict
+        return obj.__dict__.setdefault(self.name, {})
+
+
+def _make_extra_on_demand(plan: ModelPlan) -> bool:
+    """Install ``_ExtraOnDemand`` for the plan's extra-properties field where nothing else is
+    in its place; whether it is there."""
+    name = plan.extra_name
+    if name is None or not _sets_attributes_plainly(plan) or not plan.cls.__dictoffset__:
+        return False
+    present = next((vars(k)[name] for k in plan.cls.__mro__ if name in vars(k)), _MISSING)
+    if present is _MISSING:  # a default_factory field: the class holds nothing by its name
+        setattr(plan.cls, name, _ExtraOnDemand(name))
+        return True
+    return isinstance(present, _ExtraOnDemand)
+
+
+def _reserve_attribute_slots(plan: ModelPlan) -> None:
+    """Give the fields a place in the objects themselves, before any is decoded.
+
+    From Python 3.11 an object keeps its attributes in the object (no dict) if their names are
+    in its class's shared key table. The table takes new names only while it has room, and every
+    object made shrinks that room; objects whose ``__dict__`` is replaced (as decode_generic
+    does) add no names. So the names are added now, in field order, on an object made for it:
+    otherwise a plan compiled after some generic decoding would set its attributes into a dict,
+    a third slower. Before 3.11 this only makes one throwaway object.
+    """
+    if not _sets_attributes_plainly(plan) or not plan.cls.__dictoffset__:
+        return
+    obj: Any = object.__new__(plan.cls)
+    for field in plan.fields:
+        setattr(obj, field.name, None)
+    if plan.extra_name is not None:
+        setattr(obj, plan.extra_name, None)
+
+
+def _sets_attributes_plainly(plan: ModelPlan) -> bool:
+    """Whether ``obj.name = value`` only stores the value, for every field of the plan."""
+    if plan.cls.__setattr__ is not object.__setattr__:  # type: ignore[comparison-overlap]
+        return False
+    names = [f.name for f in plan.fields] + ([plan.extra_name] if plan.extra_name else [])
+    return not any(hasattr(type(getattr(plan.cls, n, None)), "__set__") for n in names)
 
 
 # --- choosing converters: one dispatch on the type, sets of leaf converters -------------------
@@ -658,6 +1017,8 @@ DECODERS = ConverterKit(
     _list_decoder,
     _decode_object,
 )
+# What decode_generic decodes its fields with: nested models by their own decode_generic.
+GENERIC_DECODERS = DECODERS._replace(model=_generic_model_decoder)
 ENCODERS = ConverterKit(
     "encoder",
     _as_is,
