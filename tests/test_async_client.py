@@ -188,9 +188,10 @@ def test_every_sync_method_has_an_async_twin_with_the_same_signature() -> None:
             if method_name.startswith("_") or not callable(method):
                 continue
             twin = getattr(type(getattr(s, name)), method_name, None)
-            if twin is None:
-                continue  # workflows arrive one by one; the operations are all checked below
-            assert inspect.signature(twin) == inspect.signature(method), method_name
+            assert twin is not None, f"{name}.{method_name}"
+            # The same parameters; the results differ only as an Iterator and an AsyncIterator.
+            twin_parameters = inspect.signature(twin).parameters
+            assert twin_parameters == inspect.signature(method).parameters, method_name
             checked += 1
     assert checked >= 31
     run(s.aclose)

@@ -7,6 +7,7 @@ typed methods.
 
 from __future__ import annotations
 
+import datetime
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, AsyncIterator, Callable, Iterable, List, Optional, Union
@@ -29,7 +30,7 @@ from ._retry import RetriesArg
 from ._steps import iterate_async, run_async
 from ._uploads import ImageSource
 from .dataset import DatasetWorkflows
-from .generation import GenerationWorkflows, Since
+from .generation import GenerationWorkflows
 from .init_image import InitImageWorkflows
 from .model import ModelWorkflows
 from .models import operations
@@ -124,7 +125,7 @@ class AsyncGeneration(GenerationWorkflows, AsyncGenerationOperations):
         user_id: str,
         *,
         page_size: int = _defaults.LIST_PAGE_SIZE,
-        since: Since = None,
+        since: Union[datetime.datetime, datetime.date, str, None] = None,
     ) -> AsyncIterator[operations.GetGenerationsByUserIDGenerations]:
         """As ``Generation.iter_generations_by_user_id``, an async iterator:
         ``async for generation in s.generation.iter_generations_by_user_id(user_id)``."""
