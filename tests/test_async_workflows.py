@@ -269,3 +269,32 @@ def test_the_async_twins_are_coroutine_functions_with_the_sync_signatures() -> N
                 assert inspect.iscoroutinefunction(twin), method_name
     assert missing == []
     run(s.aclose)
+
+
+def test_a_download_redirected_to_a_link_local_host_is_refused_and_saves_nothing(
+    tmp_path: Path,
+) -> None:
+    from . import payloads
+    from .hostile_servers import Connection, RawServer
+
+    def redirecting(conn: Connection) -> None:
+        conn.read_request()
+        conn.send(
+            b"HTTP/1.1 302 Found\r\nLocation: http://169.254.169.254/latest/meta-data\r\n"
+            b"Content-Length: 0\r\n\r\n"
+        )
+
+    with RawServer(redirecting) as server:
+        body = payloads.generation(images=1, variations=False)
+        base = server.url.split("/api/")[0]
+        body["generated_images"][0]["url"] = f"{base}/cdn/a.png"
+        generation = operations.GetGenerationByIDGenerations.from_dict(body)
+
+        async def scenario() -> Any:
+            async with AsyncLeonardoAiSDK(bearer_auth="k" * 8, server_url=server.url) as s:
+                return await s.generation.download_images(generation, tmp_path)
+
+        with pytest.raises(errors.ResponseValidationError, match=r"169\.254"):
+            run(scenario)
+        assert server.count("GET") == 1  # the redirect was not followed
+    assert list(tmp_path.iterdir()) == []

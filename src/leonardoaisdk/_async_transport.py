@@ -2,8 +2,9 @@
 deadline and a size cap. It decides nothing: retries, errors and decoding are the engine's.
 
 httpx, like requests, times each read, not the answer: a server that drips a byte at a time
-would hold a call forever. Every attempt therefore runs under one deadline, connect plus read
-timeout, which makes the read timeout a bound on the whole answer as it is for the sync client.
+would hold a call forever. Every attempt therefore runs under a deadline: the connect timeout
+plus the read timeout until the request is written, then the read timeout from that moment, so
+the read timeout bounds the whole answer, as the sync transport's socket reader makes it do.
 """
 
 from __future__ import annotations
@@ -51,8 +52,8 @@ def new_client() -> httpx.AsyncClient:
     limits = httpx.Limits(
         max_connections=_defaults.POOL_MAXSIZE, max_keepalive_connections=_defaults.POOL_MAXSIZE
     )
-    # Retries are the engine's; the SDK's own client follows no environment it was not told to
-    # (trust_env stays httpx's default, so HTTP(S)_PROXY and SSL_CERT_FILE are honoured).
+    # No client-wide timeout: every attempt brings its own (the engine's, per call). trust_env
+    # stays on, so HTTP(S)_PROXY, NO_PROXY and SSL_CERT_FILE are honoured as by the sync client.
     return httpx.AsyncClient(limits=limits, timeout=None)
 
 
@@ -116,24 +117,20 @@ class HttpxTransport:
             timeout=timeout,
             extensions=extensions,
         )
-        follow = step.check_redirect is None
-        response = await self.client.send(request, stream=True, follow_redirects=follow)
+        check = step.check_redirect
+        # With a check, redirects are followed here, one at a time, each target checked first.
+        response = await self.client.send(request, stream=True, follow_redirects=check is None)
         try:
             hops = 0
-            while not follow and response.is_redirect:
+            while check is not None and response.is_redirect:
                 hops += 1
                 if hops > MAX_REDIRECTS:
                     raise httpx.TooManyRedirects("too many redirects", request=request)
                 target = urljoin(str(response.url), response.headers["Location"])
-                assert step.check_redirect is not None
-                step.check_redirect(target)
+                check(target)
                 await response.aclose()
                 request = self.client.build_request(
-                    "GET",
-                    target,
-                    headers=step.headers,
-                    timeout=timeout,
-                    extensions={"trace": trace},
+                    "GET", target, headers=step.headers, timeout=timeout, extensions=extensions
                 )
                 response = await self.client.send(request, stream=True, follow_redirects=False)
             mask_sent_headers(response)
@@ -155,6 +152,7 @@ class HttpxTransport:
 
 
 async def _cancelled(task: asyncio.Future[Outcome]) -> None:
+    """Cancel an attempt and let it close its response; what it ends with no longer matters."""
     task.cancel()
     with contextlib.suppress(BaseException):
         await task
