@@ -17,7 +17,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import enum
-import itertools
+import functools
 import keyword
 import math
 import operator
@@ -235,7 +235,10 @@ def declare_bound_fields(cls: type) -> None:
             )
             setattr(cls, field.name, redeclared)
     cls.__annotations__ = annotations
-    dataclasses.dataclass(repr=False)(cls)
+    # The base's __init__ and __eq__ serve as they are (the same fields, in the same order, with
+    # the same defaults): generating them again would cost each class about half a millisecond
+    # when its module is imported.
+    dataclasses.dataclass(repr=False, init=False, eq=False)(cls)
 
 
 # --- decoders --------------------------------------------------------------------------------
@@ -511,12 +514,20 @@ class ModelPlan:
             f.wire: (f.name, _exact_class(f.hint), GENERIC_DECODERS.for_hint(f.hint))
             for f in fields
         }
-        self._sending_steps = self._encode_steps(ENCODERS)
-        self._keeping_steps = self._encode_steps(KEEPING_ENCODERS)
         self._compiled: Optional[_CompiledDecoder] = None
         self.decode = _decode_entry(self)
+        self.plain_attributes = _sets_attributes_plainly(self)
         self.extra_on_demand = _make_extra_on_demand(self)
         _reserve_attribute_slots(self)
+
+    # Encoding steps are worked out when first needed: most models are only ever decoded.
+    @functools.cached_property
+    def _sending_steps(self) -> Tuple[_EncodeStep, ...]:
+        return self._encode_steps(ENCODERS)
+
+    @functools.cached_property
+    def _keeping_steps(self) -> Tuple[_EncodeStep, ...]:
+        return self._encode_steps(KEEPING_ENCODERS)
 
     def compiled(self) -> Converter:
         """The compiled decoder (see "compiled decoders" below), compiled on first use together
@@ -712,27 +723,32 @@ def _decode_entry(plan: ModelPlan) -> Converter:
     return decode
 
 
-def _model_list_decoder(item: Converter, generic: Converter) -> Converter:
-    def decode(value: Any) -> Any:
-        if value.__class__ is list:
-            try:
-                return list(map(item, value))
-            except ShapeError:  # a null item, or a wrong one: decoded (or refused) item by item
-                pass
-        return generic(value)
-
-    return decode
-
-
 def _unknown_properties(known: FrozenSet[str]) -> Converter:
-    is_known = known.__contains__
+    """The unknown properties of an object that has some, in the JSON's order (so that to_json
+    gives them back as they came)."""
+    # The API sends its objects with the same keys in the same order, so the unknown ones of
+    # the last object are looked for first: one comparison of key tuples instead of a
+    # membership test per key. The layout kept is the latest: the objects of one document
+    # share their key strings (json.loads makes each once), which then compare by identity.
+    last: Tuple[Tuple[Any, ...], Tuple[Any, ...], Callable[[Any], Any]] = ((), (), _not_yet)
 
     def unknown(data: Dict[str, Any]) -> Dict[str, Any]:
-        # In C, and in the JSON's order (so that to_json gives them back as they came).
-        keys = list(itertools.filterfalse(is_known, data))
-        return dict(zip(keys, map(data.__getitem__, keys)))
+        nonlocal last
+        layout = tuple(data)
+        seen, keys, fetch = last
+        if layout != seen:
+            keys = tuple(k for k in layout if k not in known)
+            fetch = operator.itemgetter(*keys) if len(keys) > 1 else _one_value(keys)
+        last = (layout, keys, fetch)
+        return dict(zip(keys, fetch(data)))
 
     return unknown
+
+
+def _one_value(keys: Tuple[Any, ...]) -> Callable[[Any], Any]:
+    # itemgetter of one key gives the value, not a tuple of it (and of none, fails)
+    getter = operator.itemgetter(*keys)
+    return lambda data: (getter(data),)
 
 
 def _not_yet(data: Any) -> Any:
@@ -763,14 +779,26 @@ def _if_elif(branches: List[Tuple[str, List[str]]]) -> List[str]:
     return lines
 
 
-class _FieldCode(NamedTuple):
+class _FieldCode:
     """How compiled code takes one field's value: ``not_exact`` (a template of one name) tests
     that the value is not of the field's exact JSON type; ``convert`` names what converts any
-    other non-null value (an enum's lookup, a nested model's or list's decoder)."""
+    other non-null value (an enum's lookup, a nested model's or list's decoder); for a list of
+    models, ``items`` names the compiled decoder of its items."""
 
-    not_exact: Optional[str]
-    convert: Optional[str]
-    is_enum: bool
+    # A plain class: a NamedTuple would cost the SDK's import a tenth of a millisecond.
+    __slots__ = ("convert", "is_enum", "items", "not_exact")
+
+    def __init__(
+        self,
+        not_exact: Optional[str],
+        convert: Optional[str],
+        is_enum: bool = False,
+        items: Optional[str] = None,
+    ) -> None:
+        self.not_exact = not_exact
+        self.convert = convert
+        self.is_enum = is_enum
+        self.items = items
 
 
 class _CompiledDecoder:
@@ -795,6 +823,7 @@ class _CompiledDecoder:
             "generic": plan.decode_generic,
             "sparse": self.sparse_on_first_use,
             "MISSING": _MISSING,
+            "ShapeError": ShapeError,
         }
 
     def compile(self) -> None:
@@ -804,12 +833,12 @@ class _CompiledDecoder:
             return
         if plan.extra_name is not None:
             self.namespace["unknown"] = _unknown_properties(plan.wire_names)
-        self.as_attributes = _INLINE_ATTRIBUTES and _sets_attributes_plainly(plan)
+        self.as_attributes = _INLINE_ATTRIBUTES and plan.plain_attributes
         self.codes = [self.field_code(i, f) for i, f in enumerate(plan.fields)]
-        self.decode = self.compile_function(f"decode_{self.name}", dense=True)
+        self.decode = self.compile_function(f"decode_{self.name}", "dense")
 
-    def compile_function(self, name: str, dense: bool) -> Converter:
-        text = "\n".join(self.function(name, dense)) + "\n"
+    def compile_function(self, name: str, how: str) -> Converter:
+        text = "\n".join(self.function(name, how)) + "\n"
         code = compile(text, f"<leonardoaisdk decoder of {self.plan.cls.__qualname__}>", "exec")
         exec(code, self.namespace)
         self.source += ("\n\n" if self.source else "") + text
@@ -821,7 +850,7 @@ class _CompiledDecoder:
             sparse = self.namespace["sparse"]
             if sparse == self.sparse_on_first_use:
                 sparse = self.namespace["sparse"] = self.compile_function(
-                    f"sparse_{self.name}", dense=False
+                    f"sparse_{self.name}", "sparse"
                 )
         return sparse(data)
 
@@ -833,21 +862,21 @@ class _CompiledDecoder:
     def field_code(self, index: int, field: FieldPlan) -> _FieldCode:
         core = strip_optional(field.hint)
         if core is Any or typing_inspect.is_typevar(core):
-            return _FieldCode(None, None, False)
+            return _FieldCode(None, None)
         if core in _NOT_EXACT or is_mapping(core):
-            return _FieldCode(_NOT_EXACT[core if core in _NOT_EXACT else dict], None, False)
+            return _FieldCode(_NOT_EXACT[core if core in _NOT_EXACT else dict], None)
         enum_cls = enum_of(core)
         if enum_cls is not None:
             members = {m.value: m for m in typing.cast(Any, enum_cls)}
-            return _FieldCode(None, self.refer("member", index, members.get), True)
+            return _FieldCode(None, self.refer("member", index, members.get), is_enum=True)
         if is_model(core):
-            decode = _compiled_model_decoder(core)
-        else:
-            decode = GENERIC_DECODERS.for_hint(core)
-            item = list_item(core)
-            if item is not None and is_model(strip_optional(item)):
-                decode = _model_list_decoder(_compiled_model_decoder(strip_optional(item)), decode)
-        return _FieldCode(None, self.refer("decode", index, decode), False)
+            return _FieldCode(None, self.refer("decode", index, _compiled_model_decoder(core)))
+        decode = self.refer("decode", index, GENERIC_DECODERS.for_hint(core))
+        item = list_item(core)
+        if item is not None and is_model(strip_optional(item)):
+            items = self.refer("items", index, _compiled_model_decoder(strip_optional(item)))
+            return _FieldCode(None, decode, items=items)
+        return _FieldCode(None, decode)
 
     @staticmethod
     def taking(code: _FieldCode, var: str, absent: Optional[str]) -> List[str]:
@@ -860,6 +889,16 @@ class _CompiledDecoder:
             branches.append((f"{var} is MISSING", [f"{var} = {absent}", "missing += 1"]))
         if code.not_exact is not None or code.is_enum:
             branches.append((f"{var} is not None", ["return generic(data)"]))
+        elif code.items is not None:  # in line: a list of models is most of what a page holds
+            converting = [
+                f"if type({var}) is not list:",
+                "    return generic(data)",
+                "try:",
+                f"    {var} = [*map({code.items}, {var})]",
+                "except ShapeError:  # a null item, or a wrong one: item by item",
+                f"    {var} = {code.convert}({var})",
+            ]
+            branches.append((f"{var} is not None", converting))
         elif code.convert is not None:
             branches.append((f"{var} is not None", [f"{var} = {code.convert}({var})"]))
         if code.not_exact is None:
@@ -874,40 +913,48 @@ class _CompiledDecoder:
         field = self.plan.fields[index]
         return "None" if field.default is None else self.refer("default", index, field.default)
 
-    def function(self, name: str, dense: bool) -> List[str]:
+    def function(self, name: str, how: str) -> List[str]:
+        """One decoder. ``how``: ``"dense"`` fetches every declared property in one call, for an
+        object that has them all (as the API sends them); ``"sparse"`` looks each up and counts
+        those absent."""
         plan = self.plan
         count = len(plan.fields)
         body = ["if type(data) is not dict:", "    return generic(data)"]
-        if dense and count:
+        if how == "dense" and count:
             self.namespace["fetch"] = operator.itemgetter(*(f.wire for f in plan.fields))
-            names = ", ".join(f"v{i}" for i in range(count))
-            fetch = f"{names} = fetch(data)" if count > 1 else "v0 = fetch(data)"
-            body += ["try:", f"    {fetch}", "except KeyError:", "    return sparse(data)"]
-        elif not dense:
+            unpack = ", ".join(f"v{i}" for i in range(count))
+            body += [
+                "try:",
+                f"    {unpack} = fetch(data)",
+                "except KeyError:",
+                "    return sparse(data)",
+            ]
+        elif how == "sparse":
             body += ["get = data.get", "missing = 0"]
         if self.as_attributes:
             body.append("obj = new(cls)")
         for index, (field, code) in enumerate(zip(plan.fields, self.codes)):
             var = f"v{index}"
-            if dense:
-                body += self.taking(code, var, None)
-            else:
+            if how == "sparse":
                 body.append(f"{var} = get({field.wire!r}, MISSING)")
                 body += self.taking(code, var, self.default(index))
+            else:
+                body += self.taking(code, var, None)
             if self.as_attributes:
                 body.append(f"obj.{field.name} = {var}")
         extra = plan.extra_name
-        present = f"{count}" if dense else f"{count} - missing"
+        present = f"{count} - missing" if how == "sparse" else f"{count}"
+        any_unknown, unknown = f"len(data) != {present}", "unknown(data)"
         target = f"obj.{extra}" if self.as_attributes else f"values[{extra!r}]"
         entries = [f"{f.name!r}: v{i}" for i, f in enumerate(plan.fields)]
         if extra is not None and not plan.extra_on_demand:
-            entries.append(f"{extra!r}: {{}} if len(data) == {present} else unknown(data)")
+            entries.append(f"{extra!r}: {unknown} if {any_unknown} else {{}}")
         if not self.as_attributes:
             body.append(f"values = {{{', '.join(entries)}}}")
         elif extra is not None and not plan.extra_on_demand:
-            body.append(f"{target} = {{}} if len(data) == {present} else unknown(data)")
+            body.append(f"{target} = {unknown} if {any_unknown} else {{}}")
         if extra is not None and plan.extra_on_demand:
-            body += [f"if len(data) != {present}:", f"    {target} = unknown(data)"]
+            body += [f"if {any_unknown}:", f"    {target} = {unknown}"]
         if not self.as_attributes:
             body += ["obj = new(cls)", "obj.__dict__ = values"]
         body.append("return obj")
@@ -935,7 +982,7 @@ def _make_extra_on_demand(plan: ModelPlan) -> bool:
     """Install ``_ExtraOnDemand`` for the plan's extra-properties field where nothing else is
     in its place; whether it is there."""
     name = plan.extra_name
-    if name is None or not _sets_attributes_plainly(plan) or not plan.cls.__dictoffset__:
+    if name is None or not plan.plain_attributes or not plan.cls.__dictoffset__:
         return False
     present = next((vars(k)[name] for k in plan.cls.__mro__ if name in vars(k)), _MISSING)
     if present is _MISSING:  # a default_factory field: the class holds nothing by its name
@@ -954,7 +1001,7 @@ def _reserve_attribute_slots(plan: ModelPlan) -> None:
     otherwise a plan compiled after some generic decoding would set its attributes into a dict,
     a third slower. Before 3.11 this only makes one throwaway object.
     """
-    if not _sets_attributes_plainly(plan) or not plan.cls.__dictoffset__:
+    if not plan.plain_attributes or not plan.cls.__dictoffset__:
         return
     obj: Any = object.__new__(plan.cls)
     for field in plan.fields:
