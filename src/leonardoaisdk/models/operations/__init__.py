@@ -362,6 +362,7 @@ _EXPORTS = {
     "UploadInitImageResponseBody": ".uploadinitimage",
     "UserDetails": ".getuserself",
     "Users": ".getuserself",
+    "_shapes": "._shapes",
 }
 
 __all__ = [

@@ -8,7 +8,7 @@ from typing import List, Optional
 from ..._fields import api_field, body_param, extra_fields, path_param, query_param
 from ..._model import ExtraFields, Model, OperationResponse, RequestModel, object_alias
 from ...types import UNSET, OptionalNullable
-from ._shapes import TextureGenerationFields, TextureImageFields
+from ._shapes_texture_generation import TextureGenerationFields, TextureImageFields
 
 
 @dataclasses.dataclass(repr=False)

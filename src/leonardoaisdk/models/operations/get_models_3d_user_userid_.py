@@ -8,7 +8,7 @@ from typing import List, Optional
 from ..._fields import api_field, body_param, extra_fields, path_param, query_param
 from ..._model import ExtraFields, Model, OperationResponse, RequestModel, object_alias
 from ...types import UNSET, OptionalNullable
-from ._shapes import ModelAssetFields
+from ._shapes_model_asset import ModelAssetFields
 
 
 @dataclasses.dataclass(repr=False)

@@ -9,7 +9,7 @@ from typing import List, Optional
 from ..._codec import parse_timestamp
 from ..._fields import api_field, extra_fields, path_param
 from ..._model import ExtraFields, Model, OperationResponse, object_alias
-from ._shapes import StoredImageFields
+from ._shapes_stored_image import StoredImageFields
 
 
 @dataclasses.dataclass(repr=False)

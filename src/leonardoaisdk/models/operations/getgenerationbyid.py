@@ -8,7 +8,7 @@ from typing import Optional
 from ..._display import response_html
 from ..._fields import api_field, extra_fields, path_param
 from ..._model import ExtraFields, Model, OperationResponse, object_alias
-from ._shapes import (
+from ._shapes_generation import (
     ElementFields,
     GeneratedImageFields,
     GenerationElementFields,

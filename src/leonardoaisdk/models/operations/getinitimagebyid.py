@@ -7,7 +7,7 @@ from typing import Optional
 
 from ..._fields import api_field, extra_fields, path_param
 from ..._model import ExtraFields, Model, OperationResponse, object_alias
-from ._shapes import StoredImageFields
+from ._shapes_stored_image import StoredImageFields
 
 
 @dataclasses.dataclass(repr=False)

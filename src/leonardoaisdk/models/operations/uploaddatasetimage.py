@@ -7,7 +7,7 @@ from typing import Optional
 
 from ..._fields import api_field, body_param, extra_fields, path_param
 from ..._model import ExtraFields, Model, OperationResponse, object_alias
-from ._shapes import ImageExtensionFields, PresignedUploadFields
+from ._shapes_presigned_upload import ImageExtensionFields, PresignedUploadFields
 
 
 class UploadDatasetImageRequestBody(ImageExtensionFields):

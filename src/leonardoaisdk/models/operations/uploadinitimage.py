@@ -7,7 +7,7 @@ from typing import Optional
 
 from ..._fields import api_field, extra_fields
 from ..._model import ExtraFields, Model, OperationResponse, object_alias
-from ._shapes import ImageExtensionFields, PresignedUploadFields
+from ._shapes_presigned_upload import ImageExtensionFields, PresignedUploadFields
 
 
 class UploadInitImageRequestBody(ImageExtensionFields):
