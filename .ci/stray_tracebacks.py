@@ -22,8 +22,8 @@ from typing import List, Optional, TextIO
 STRAY = re.compile(r"Traceback \(most recent call last\)|Exception in thread")
 # What pytest prints before output it could not capture: a progress line
 # ("tests/test_x.py ..."), a test id ("tests/test_x.py::test_y", in the warnings summary), or
-# a section header ("____ test_y ____").
-WHERE = re.compile(r"^\s*(tests/\S+?\.py(?:::\S+)?)|^_{3,} (.+?) _{3,}$")
+# a section header ("____ test_y ____", down to one "_" each side when the title is long).
+WHERE = re.compile(r"^\s*(tests/\S+?\.py(?:::\S+)?)|^_+ (.+?) _+$")
 SHOWN_LINES = 30
 SHOWN_HITS = 5
 
@@ -81,6 +81,8 @@ def self_test() -> int:
         "== warnings summary ==\n"
         "tests/test_b.py::test_c\n"
         "  PytestUnhandledThreadExceptionWarning: Exception in thread Thread-9\n"
+        "_ ERROR at teardown of test_d _\n"
+        "  + Exception Group Traceback (most recent call last):\n"
     )
     with tempfile.TemporaryDirectory() as scratch:
         reports = {}
@@ -98,7 +100,8 @@ def self_test() -> int:
             and "ConnectionResetError" in reports["stray"][1]
             and "[100%]" not in reports["stray"][1],
             "a thread exception warning is found, under its test id": reports["warned"][0] == 1
-            and "under tests/test_b.py::test_c:" in reports["warned"][1],
+            and "under tests/test_b.py::test_c:" in reports["warned"][1]
+            and "under ERROR at teardown of test_d:" in reports["warned"][1],
         }.items()
         if not ok
     ]
