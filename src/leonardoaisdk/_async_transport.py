@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from typing import Any, Awaitable, Callable, Set
+from typing import Any, Awaitable, Callable, Optional, Set
 from urllib.parse import urljoin
 
 import httpx
@@ -32,6 +32,9 @@ from ._engine import (
 from ._redact import mask_sent_headers
 
 MAX_REDIRECTS = 20
+
+# asyncio.Timeout (Python 3.11+): a deadline on the running task that can be moved.
+_TIMEOUT_SCOPE: Optional[Callable[[Optional[float]], Any]] = getattr(asyncio, "Timeout", None)
 
 # Raised before any byte of the request is written: the connection was never made (refused,
 # DNS, TLS handshake, connect timeout) or no pooled connection became free.
@@ -67,6 +70,35 @@ class HttpxTransport:
         """One attempt, ended by its deadline: the connect timeout plus the read timeout
         until the request is written, then the read timeout from there (as the sync
         transport's socket reader does)."""
+        if _TIMEOUT_SCOPE is not None:
+            return await self._attempt_in_scope(step)
+        return await self._attempt_in_task(step)
+
+    async def _attempt_in_scope(self, step: Send) -> Outcome:
+        # Python 3.11+: one timeout scope, moved when the request is written; no extra task.
+        assert _TIMEOUT_SCOPE is not None
+        loop = asyncio.get_running_loop()
+        connect, read = step.timeout
+        scope = _TIMEOUT_SCOPE(loop.time() + connect + read)
+        written = False
+
+        async def trace(event: str, info: Any) -> None:
+            nonlocal written
+            if not written and event.endswith("send_request_headers.started"):
+                written = True
+                scope.reschedule(loop.time() + read)
+
+        try:
+            async with scope:
+                return await self._attempt(step, trace)
+        except TimeoutError:
+            if not scope.expired():
+                raise
+        return _timed_out(read)
+
+    async def _attempt_in_task(self, step: Send) -> Outcome:
+        # Python 3.9 and 3.10 have no movable timeout scope: the attempt runs as a task, waited
+        # for until its deadline, which moves when the request is written.
         loop = asyncio.get_running_loop()
         connect, read = step.timeout
         written: asyncio.Future[float] = loop.create_future()
@@ -95,8 +127,7 @@ class HttpxTransport:
             await _cancelled(inner)
             raise
         await _cancelled(inner)
-        reason = f"the answer took longer than the read timeout ({read:g} s)"
-        return Broke(Failure(never_sent=False, timed_out=True, reason=reason), TimeoutError(reason))
+        return _timed_out(read)
 
     async def _attempt(self, step: Send, trace: Callable[[str, Any], Awaitable[None]]) -> Outcome:
         try:
@@ -149,6 +180,11 @@ class HttpxTransport:
 
     async def close(self) -> None:
         await self.client.aclose()
+
+
+def _timed_out(read: float) -> Outcome:
+    reason = f"the answer took longer than the read timeout ({read:g} s)"
+    return Broke(Failure(never_sent=False, timed_out=True, reason=reason), TimeoutError(reason))
 
 
 async def _cancelled(task: asyncio.Future[Outcome]) -> None:
