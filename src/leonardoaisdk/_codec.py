@@ -893,10 +893,13 @@ class _CompiledDecoder:
             converting = [
                 f"if type({var}) is not list:",
                 "    return generic(data)",
-                "try:",
-                f"    {var} = [*map({code.items}, {var})]",
-                "except ShapeError:  # a null item, or a wrong one: item by item",
-                f"    {var} = {code.convert}({var})",
+                f"if not {var}:  # most lists of a page are empty: no map, no call",
+                f"    {var} = []",
+                "else:",
+                "    try:",
+                f"        {var} = [*map({code.items}, {var})]",
+                "    except ShapeError:  # a null item, or a wrong one: item by item",
+                f"        {var} = {code.convert}({var})",
             ]
             branches.append((f"{var} is not None", converting))
         elif code.convert is not None:
