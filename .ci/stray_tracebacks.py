@@ -7,6 +7,8 @@ pytest hides what passing tests print, so what reaches the console came from som
 should not: a server thread after its test ended, an unraisable or thread exception pytest
 reported as a warning, a subprocess writing to the inherited stderr. For each hit this prints
 the log, the line, the test file or test id the output sits under, and the traceback itself.
+The reports of failed tests (pytest's FAILURES and ERRORS sections) are not looked at: a
+traceback there belongs to the failure, which fails the run anyway.
 Standard library only: it runs before, and without, any virtual environment.
 """
 
@@ -24,6 +26,8 @@ STRAY = re.compile(r"Traceback \(most recent call last\)|Exception in thread")
 # ("tests/test_x.py ..."), a test id ("tests/test_x.py::test_y", in the warnings summary), or
 # a section header ("____ test_y ____", down to one "_" each side when the title is long).
 WHERE = re.compile(r"^\s*(tests/\S+?\.py(?:::\S+)?)|^_+ (.+?) _+$")
+SECTION = re.compile(r"^=+ (.+?) =+$")
+FAILURE_SECTIONS = ("FAILURES", "ERRORS")
 SHOWN_LINES = 30
 SHOWN_HITS = 5
 
@@ -51,8 +55,12 @@ def check(paths: List[Path], out: TextIO = sys.stderr) -> int:
     hits = 0
     for path in paths:
         lines = path.read_text(errors="replace").splitlines()
+        in_failures = False
         for index, line in enumerate(lines):
-            if not STRAY.search(line):
+            section = SECTION.match(line)
+            if section:
+                in_failures = section.group(1) in FAILURE_SECTIONS
+            if in_failures or not STRAY.search(line):
                 continue
             hits += 1
             if hits > SHOWN_HITS:
@@ -69,7 +77,15 @@ def check(paths: List[Path], out: TextIO = sys.stderr) -> int:
 
 def self_test() -> int:
     """The checker finds what it is for and passes clean output, before CI relies on it."""
-    clean = "tests/test_a.py ....  [ 50%]\n1 passed, 1 skipped\n"
+    clean = (
+        "tests/test_a.py .F..  [ 50%]\n"
+        "=== FAILURES ===\n"
+        "___ test_f ___\n"
+        "--- Captured stderr call ---\n"
+        "Traceback (most recent call last):\n"
+        "=== short test summary info ===\n"
+        "1 failed, 2 passed, 1 skipped\n"
+    )
     stray = (
         "tests/test_a.py ..Exception in thread Thread-3 (serve):\n"
         "Traceback (most recent call last):\n"
@@ -94,7 +110,7 @@ def self_test() -> int:
     failed = [
         name
         for name, ok in {
-            "clean output passes": reports["clean"] == (0, ""),
+            "clean output passes, a failed test's report included": reports["clean"] == (0, ""),
             "a thread's traceback is found, under its test file": reports["stray"][0] == 1
             and "stray.log:1: stray traceback, under tests/test_a.py:" in reports["stray"][1]
             and "ConnectionResetError" in reports["stray"][1]
