@@ -205,6 +205,25 @@ def test_a_page_decodes_the_same_and_leaves_its_json_as_it_was() -> None:
     assert json.loads(json.dumps(decoded.to_dict())) == page
 
 
+def test_unknown_properties_keep_each_objects_own_keys_and_order() -> None:
+    plan = _compiled(operations.GetGenerationsByUserIDGeneratedImages)
+    image = generations_page(1, 1)["generations"][0]["generated_images"][0]
+    cases = [
+        {"b": 1, "a": 2},
+        {"a": 2, "b": 1},  # the same keys in another order
+        {"a": 2, "b": 1},
+        {"c": [3]},  # one unknown key
+        {"c": [3], "d": None},
+        {},
+        {"a": 2, "b": 1},
+    ]
+    for extra in cases:
+        for data in ({**image, **extra}, {**extra, **image}):  # unknown keys first or last
+            decoded = plan.decode(copy.deepcopy(data))
+            assert_same(decoded, plan.decode_generic(data))
+            assert list(decoded.additional_properties.items()) == list(extra.items())
+
+
 # --- compiling --------------------------------------------------------------------------------
 
 FLAT = """

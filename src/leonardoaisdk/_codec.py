@@ -686,11 +686,12 @@ def _compiled_model_decoder(cls: type) -> Converter:
 # function that fetches all the properties in one itemgetter call, checks each value's type in
 # a straight line and sets it on the new object: no loop, no dispatch, no dict of values (on
 # Python 3.11+ the attributes then live in the object itself, which is what makes the most
-# difference). The moment anything else turns up (a wrong type, an integer sent as 7.0, a null
-# in a list of models), the object goes to decode_generic, which decodes it or raises
-# ShapeError; the entry point (ModelPlan.decode) then runs decode_generic from the top, so that
-# the error names the whole path. decode_generic stays the reference: tests hold the two to the
-# same results.
+# difference). An object that lacks a declared property goes to a second compiled function,
+# which looks each one up. The moment anything else turns up (a wrong type, an integer sent as
+# 7.0, a null in a list of models), the object goes to decode_generic, which decodes it or
+# raises ShapeError; the entry point (ModelPlan.decode) then runs decode_generic from the top,
+# so that the error names the whole path. decode_generic stays the reference: tests hold the
+# compiled decoders to the same results.
 #
 # Compiling costs about a millisecond per model, more than decoding a few objects saves, so a
 # plan compiles on the COMPILE_AT-th decode through its entry point: a program that decodes an
@@ -738,16 +739,20 @@ def _unknown_properties(known: FrozenSet[str]) -> Converter:
         seen, keys, fetch = last
         if layout != seen:
             keys = tuple(k for k in layout if k not in known)
-            fetch = operator.itemgetter(*keys) if len(keys) > 1 else _one_value(keys)
+            fetch = _values_of(keys)
         last = (layout, keys, fetch)
         return dict(zip(keys, fetch(data)))
 
     return unknown
 
 
-def _one_value(keys: Tuple[Any, ...]) -> Callable[[Any], Any]:
-    # itemgetter of one key gives the value, not a tuple of it (and of none, fails)
-    getter = operator.itemgetter(*keys)
+def _values_of(keys: Tuple[Any, ...]) -> Callable[[Any], Tuple[Any, ...]]:
+    if len(keys) > 1:
+        return operator.itemgetter(*keys)
+    if not keys:
+        return lambda data: ()
+    # itemgetter of one key gives the value, not a tuple of it
+    getter = operator.itemgetter(keys[0])
     return lambda data: (getter(data),)
 
 
