@@ -9,6 +9,7 @@ import select
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any, Dict, List, Optional
@@ -176,13 +177,30 @@ def test_progress_is_shown_only_on_a_terminal(server: LocalLeonardo) -> None:
         piped = run(slow, "wait", generation_id, "--poll-interval", "0.1")
         assert piped.returncode == 0 and piped.stderr == ""
 
-        generation_id = as_json(run(slow, "--json", "generate", "slow"))["generationId"]
+    # The job stays PENDING until the command has polled it once, however slowly the command
+    # starts on a loaded machine; then it completes.
+    with LocalLeonardo(complete_after=600) as held:
+        generation_id = as_json(run(held, "--json", "generate", "slow"))["generationId"]
+        completer = threading.Thread(target=_complete_once_polled, args=(held, generation_id))
+        completer.start()
         terminal = _run_with_terminal_stderr(
-            [LEONARDO, "wait", generation_id, "--poll-interval", "0.1", "--server-url", slow.url],
-            {**os.environ, "LEONARDO_API_KEY": slow.api_key},
+            [LEONARDO, "wait", generation_id, "--poll-interval", "0.1", "--server-url", held.url],
+            {**os.environ, "LEONARDO_API_KEY": held.api_key},
         )
+        completer.join(35)
     assert f"\r\x1b[K{generation_id}: PENDING (" in terminal
     assert terminal.endswith("\r\x1b[K")  # the progress line is cleared at the end
+
+
+def _complete_once_polled(server: LocalLeonardo, generation_id: str) -> None:
+    deadline = time.monotonic() + 30
+    path = f"/generations/{generation_id}"
+    while time.monotonic() < deadline:
+        if any(e.method == "GET" and e.path == path for e in server.request_log):
+            time.sleep(0.3)  # a few polls see it PENDING
+            server.complete(generation_id)
+            return
+        time.sleep(0.02)
 
 
 def _run_with_terminal_stderr(command: List[str], env: Dict[str, str]) -> str:

@@ -11,7 +11,6 @@ gives out.
 
 from __future__ import annotations
 
-import asyncio
 import inspect
 import time
 from typing import Any, AsyncIterator, Generator, Iterator, NamedTuple, Optional, TypeVar
@@ -51,6 +50,8 @@ def run_sync(steps: Steps[T]) -> T:
 
 
 async def run_async(steps: Steps[T]) -> T:
+    import asyncio  # here, not at the top: the sync client never loads asyncio
+
     reply: Any = None
     error: Optional[BaseException] = None
     try:
@@ -94,6 +95,8 @@ def iterate_sync(steps: Steps[None]) -> Iterator[Any]:
 
 
 async def iterate_async(steps: Steps[None]) -> AsyncIterator[Any]:
+    import asyncio
+
     reply: Any = None
     error: Optional[BaseException] = None
     try:
