@@ -200,10 +200,15 @@ def test_every_sync_method_has_an_async_twin_with_the_same_signature() -> None:
 # --- construction ------------------------------------------------------------------------------
 
 
-def test_import_leonardoaisdk_does_not_import_httpx() -> None:
-    code = "import leonardoaisdk, sys; leonardoaisdk.LeonardoAiSDK; print('httpx' in sys.modules)"
+def test_the_sync_client_imports_neither_httpx_nor_asyncio() -> None:
+    code = (
+        "import leonardoaisdk, sys\n"
+        "s = leonardoaisdk.LeonardoAiSDK(bearer_auth='k' * 8)\n"
+        "s.generation, s.model, s.variation, s.dataset, s.init_image\n"
+        "print('httpx' in sys.modules, 'asyncio' in sys.modules)"
+    )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
-    assert done.stdout.strip() == "False", done.stderr
+    assert done.stdout.strip() == "False False", done.stderr
 
 
 def test_without_httpx_the_async_client_names_the_extra() -> None:
