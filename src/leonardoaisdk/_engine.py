@@ -26,7 +26,6 @@ from typing import (
     NamedTuple,
     Optional,
     Tuple,
-    TypeVar,
     Union,
 )
 from urllib.parse import urlsplit
@@ -50,7 +49,6 @@ logger = logging.getLogger("leonardoaisdk")
 
 TimeoutArg = Union[float, Tuple[float, float], None]
 Timeout = Tuple[float, float]
-ResultT = TypeVar("ResultT")
 
 STATUS_ERRORS: Dict[int, type] = {
     400: errors.BadRequestError,
